@@ -1,0 +1,66 @@
+"""record(): append one event to the chain, inside the caller's transaction."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .chain import GENESIS_HASH, event_hash, plain_json
+from .models import AuditEvent, ChainHead
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    if settings.AUDIT_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def describe_target(target):
+    """(type, id, area_code) of a model instance, stored as values."""
+    if target is None:
+        return "", "", ""
+    meta = target._meta
+    area_code = getattr(target, "area_code", "") or ""
+    return meta.label_lower, str(target.pk), area_code
+
+
+def _head_for_update():
+    head, _ = ChainHead.objects.get_or_create(pk=1, defaults=_head_from_events())
+    return ChainHead.objects.select_for_update().get(pk=1)
+
+
+def _head_from_events():
+    last = AuditEvent.objects.order_by("-id").first()
+    if last is None:
+        return {"last_event_id": None, "last_hash": GENESIS_HASH}
+    return {"last_event_id": last.id, "last_hash": last.hash}
+
+
+def record(actor, action, target=None, data=None, request=None, *, area_code=None) -> AuditEvent:
+    """Append an event. Runs in the caller's transaction, so the event and the change it
+    records commit or vanish together; the locked chain head serialises concurrent writers."""
+    target_type, target_id, target_area = describe_target(target)
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        head = _head_for_update()
+        event = AuditEvent(
+            occurred_at=timezone.now(),
+            actor_id=actor.pk if is_user else None,
+            actor_username=actor.get_username() if is_user else "",
+            ip_address=client_ip(request),
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            area_code=area_code if area_code is not None else target_area,
+            data=plain_json(data or {}),
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        head.last_event_id = event.id
+        head.last_hash = event.hash
+        head.save(update_fields=["last_event_id", "last_hash"])
+    return event

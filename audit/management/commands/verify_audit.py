@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from audit.verify import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Walk the audit hash chain and name the first broken event (exit 1 if any)."
+
+    def handle(self, *args, **options):
+        report = verify_chain()
+        if not report.ok:
+            where = f"事件 #{report.broken_event_id}" if report.broken_event_id else "链尾"
+            raise CommandError(f"审计链校验失败：{where}：{report.problem}（此前 {report.checked} 个事件完好）")
+        self.stdout.write(f"审计链完好：共校验 {report.checked} 个事件。")

@@ -1,0 +1,204 @@
+"""Settings, all read from the environment (django-environ).
+
+Embedded defaults run one county office on one machine: SQLite, local files, Celery eager.
+A province sets DATABASE_URL (PostgreSQL), REDIS_URL (Celery workers) and the S3 variables.
+Every variable is listed in the README.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+env_file = BASE_DIR / ".env"
+if env_file.exists():
+    environ.Env.read_env(env_file)
+
+DEBUG = env.bool("DEBUG", default=False)
+
+# Development keys are public knowledge (they are in this file): only DEBUG may use them.
+_DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise environ.ImproperlyConfigured("SECRET_KEY 未设置：生产环境必须通过环境变量提供 SECRET_KEY。")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "guardian",
+    "axes",
+    "pgtrigger",
+    "viewflow",
+    "viewflow.workflow",
+    "audit",
+    "registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it reads the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+(BASE_DIR / "var").mkdir(exist_ok=True)
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several writers (server + commands) share one file: wait instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # Area grants answer object questions by area-code prefix (registry/scope.py).
+    "registry.scope.AreaScopeBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Guardian's own backend matches exact objects only; a county grant must cover its villages,
+# so our prefix backend replaces it on purpose (DESIGN.md decision 1).
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+GUARDIAN_USER_OBJ_PERMS_MODEL = "registry.AreaUserGrant"
+GUARDIAN_GROUP_OBJ_PERMS_MODEL = "registry.AreaGroupGrant"
+ANONYMOUS_USER_NAME = None
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# django-axes: lock a username+address pair after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media-not-served/"  # files are served only through scoped views
+
+# Local files by default; S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set.
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "file_overwrite": False,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Celery: workers on Redis when REDIS_URL is set, otherwise tasks run inline (eager).
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# Encryption at rest of ID numbers (DESIGN.md decision 8).
+# IDNUMBER_KEYS: "kid:hex32,kid2:hex32" (16-byte SM4 keys); the first one encrypts new values.
+# IDNUMBER_INDEX_KEY: hex key of the HMAC-SM3 blind index (never rotated without a re-index).
+_DEV_ID_KEYS = "dev1:000102030405060708090a0b0c0d0e0f"
+_DEV_INDEX_KEY = "6465762d626c696e642d696e6465782d6b65792d6f6e6c79"
+IDNUMBER_KEYS = env.str("IDNUMBER_KEYS", default=_DEV_ID_KEYS if DEBUG else "")
+IDNUMBER_INDEX_KEY = env.str("IDNUMBER_INDEX_KEY", default=_DEV_INDEX_KEY if DEBUG else "")
+if not IDNUMBER_KEYS or not IDNUMBER_INDEX_KEY:
+    raise environ.ImproperlyConfigured(
+        "IDNUMBER_KEYS / IDNUMBER_INDEX_KEY 未设置：生产环境必须提供身份证号加密密钥（见 README）。"
+    )
+
+# Policy numbers (DOMAIN.md §2). Defaults are the sources' figures; a province may tighten them.
+POLICY_MAX_FLOOR_AREA_PER_PERSON = env.str("POLICY_MAX_FLOOR_AREA_PER_PERSON", default="25")  # m², seed 002
+POLICY_MAX_SELF_FUNDING = env.str("POLICY_MAX_SELF_FUNDING", default="10000")  # yuan per household, seed 002
+POLICY_NOTICE_MIN_DAYS = env.int("POLICY_NOTICE_MIN_DAYS", default=7)  # 公示 period, usual practice
+# 村民委员会组织法 art. 26: two thirds present; a majority of those present decides.
+POLICY_QUORUM_NUMERATOR = env.int("POLICY_QUORUM_NUMERATOR", default=2)
+POLICY_QUORUM_DENOMINATOR = env.int("POLICY_QUORUM_DENOMINATOR", default=3)
+
+# Audit: trust X-Forwarded-For only behind a known reverse proxy.
+AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,21 @@
+from .areas import PREFIX_LENGTH, AdminArea, AreaGroupGrant, AreaLevel, AreaUserGrant, level_of_code
+from .households import (
+    EMPLOYED,
+    LABOUR_WITH_ABILITY,
+    Employment,
+    Household,
+    HouseholdStage,
+    LabourAbility,
+    Member,
+    Relation,
+    RelocationReason,
+    ResettlementMode,
+    Sex,
+)
+from .sites import ResettlementSite, SiteKind, SiteStage
+
+__all__ = [
+    "PREFIX_LENGTH", "AdminArea", "AreaGroupGrant", "AreaLevel", "AreaUserGrant", "level_of_code",
+    "EMPLOYED", "LABOUR_WITH_ABILITY", "Employment", "Household", "HouseholdStage", "LabourAbility", "Member",
+    "Relation", "RelocationReason", "ResettlementMode", "Sex", "ResettlementSite", "SiteKind", "SiteStage",
+]

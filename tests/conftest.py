@@ -1,0 +1,60 @@
+"""The cast shared by the tests (STYLE.md): one fictional county, two townships, three villages,
+and one official per post. Scope tests read as sentences over these names.
+
+    示例县 520999 ─ 城关镇 520999101 ─ 村A 520999101201, 村B 520999101202
+                 └ 石桥乡 520999102 ─ 村C 520999102201
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from guardian.shortcuts import assign_perm
+
+from registry.models import AreaLevel
+from tests.factories import AreaFactory, HouseholdFactory
+
+
+@pytest.fixture
+def areas(db):
+    county = AreaFactory(code="520999000000", name="示例县", level=AreaLevel.COUNTY)
+    town = AreaFactory(code="520999101000", name="城关镇", level=AreaLevel.TOWNSHIP, parent=county)
+    other_town = AreaFactory(code="520999102000", name="石桥乡", level=AreaLevel.TOWNSHIP, parent=county)
+    return {
+        "county": county,
+        "town": town,
+        "other_town": other_town,
+        "village_a": AreaFactory(code="520999101201", name="村A", level=AreaLevel.VILLAGE, parent=town),
+        "village_b": AreaFactory(code="520999101202", name="村B", level=AreaLevel.VILLAGE, parent=town),
+        "village_c": AreaFactory(code="520999102201", name="村C", level=AreaLevel.VILLAGE, parent=other_town),
+    }
+
+
+def make_official(username, role, area, *, staff=True):
+    user = get_user_model().objects.create_user(username, password="pw-for-tests-1", is_staff=staff)
+    assign_perm(f"registry.{role}", user, area)
+    return user
+
+
+@pytest.fixture
+def cast(areas):
+    """Officials by post, named for what they are in the tests."""
+    return {
+        "clerk_a": make_official("clerk_a", "role_village_clerk", areas["village_a"]),
+        "clerk_b": make_official("clerk_b", "role_village_clerk", areas["village_b"]),
+        "head_a": make_official("head_a", "role_village_head", areas["village_a"]),
+        "reviewer": make_official("reviewer", "role_township_reviewer", areas["town"]),
+        "leader": make_official("leader", "role_township_leader", areas["town"]),
+        "other_reviewer": make_official("other_reviewer", "role_township_reviewer", areas["other_town"]),
+        "county_office": make_official("county_office", "role_county_office", areas["county"]),
+        "housing": make_official("housing", "role_county_housing", areas["county"]),
+        "auditor": make_official("auditor", "role_auditor", areas["county"]),
+    }
+
+
+@pytest.fixture
+def household_a(areas):
+    return HouseholdFactory(village=areas["village_a"])
+
+
+@pytest.fixture
+def household_b(areas):
+    return HouseholdFactory(village=areas["village_b"])
