@@ -8,6 +8,7 @@ from stdnum.cn import ric
 
 from registry.models import (
     AdminArea,
+    Employment,
     AreaLevel,
     Household,
     Member,
@@ -78,3 +79,4 @@ class MemberFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"成员{n}")
     id_number = factory.LazyFunction(make_id_number)
     relation = Relation.CHILD
+    employment = Employment.LOCAL

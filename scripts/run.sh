@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up and run the system on its embedded defaults: SQLite in var/, local files in var/media,
+# documents rendered inline, demo data loaded on first run, server on 127.0.0.1:8000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+export DEBUG="${DEBUG:-1}"
+ADDR="${RUN_ADDR:-127.0.0.1:8000}"
+.venv/bin/python manage.py migrate --noinput -v 0
+# seed_demo changes nothing when the demo county exists; it prints the demo logins either way.
+.venv/bin/python manage.py seed_demo
+echo "==> 系统已启动： http://$ADDR/   （Ctrl+C 停止）"
+exec .venv/bin/python manage.py runserver "$ADDR"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install what the tests need and run the whole suite, on SQLite by default or on the database
+# named by DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/reloc_test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --dev
+
+export DJANGO_SETTINGS_MODULE=config.settings_test
+.venv/bin/python manage.py check --fail-level WARNING
+.venv/bin/python manage.py makemigrations --check --dry-run -v 1
+echo "==> 测试数据库: ${DATABASE_URL:-SQLite（默认）}"
+exec .venv/bin/python -m pytest --create-db "$@"
