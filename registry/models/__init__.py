@@ -5,6 +5,7 @@ from .households import (
     Employment,
     Household,
     HouseholdStage,
+    KeptHouseReason,
     LabourAbility,
     Member,
     Relation,
@@ -16,6 +17,6 @@ from .sites import ResettlementSite, SiteKind, SiteStage
 
 __all__ = [
     "PREFIX_LENGTH", "AdminArea", "AreaGroupGrant", "AreaLevel", "AreaUserGrant", "level_of_code",
-    "EMPLOYED", "LABOUR_WITH_ABILITY", "Employment", "Household", "HouseholdStage", "LabourAbility", "Member",
+    "EMPLOYED", "LABOUR_WITH_ABILITY", "Employment", "Household", "HouseholdStage", "KeptHouseReason", "LabourAbility", "Member",
     "Relation", "RelocationReason", "ResettlementMode", "Sex", "ResettlementSite", "SiteKind", "SiteStage",
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from registry.fields import AreaCodeField
 from django_fsm import FSMField
@@ -39,6 +40,15 @@ class RelocationReason(models.TextChoices):
     FRAGILE_ECOLOGY = "fragile_ecology", "生态环境脆弱、限制或禁止开发"
     NO_INFRASTRUCTURE = "no_infrastructure", "基础设施和公共服务设施十分薄弱"
     DISEASE_OR_HAZARD = "disease_or_hazard", "地方病严重、地质灾害频发"
+
+
+class KeptHouseReason(models.TextChoices):
+    """Old houses that may be kept instead of demolished, with county approval (seed 002:
+    "不能一刀切地进行强搬硬拆")."""
+
+    HERITAGE = "heritage", "具有历史文化保护价值的传统民居"
+    INDUSTRY = "industry", "用于发展乡村旅游等产业"
+    SHARED = "shared", "与非搬迁户共有、无法单独拆除"
 
 
 class ResettlementMode(models.TextChoices):
@@ -84,6 +94,20 @@ class Household(models.Model):
     # Written only by transitions (workflows/); protected=True refuses direct assignment.
     stage = FSMField("阶段", max_length=16, choices=HouseholdStage.choices, default=HouseholdStage.APPLY,
                      protected=True)
+    # A round starts each time the case enters a stage; opinions belong to a round.
+    stage_round = models.PositiveIntegerField("阶段轮次", default=1, editable=False)
+    stage_entered_at = models.DateTimeField("进入本阶段时间", default=timezone.now, editable=False)
+    # Recorded during the lifecycle (验收, 拆旧复垦, 后扶).
+    actual_floor_area = models.DecimalField("验收实测住房面积（㎡）", max_digits=8, decimal_places=2, null=True,
+                                            blank=True)
+    old_house_kept = models.BooleanField("保留旧房（经县级批准）", default=False)
+    old_house_kept_reason = models.CharField("保留旧房原因", max_length=16, choices=KeptHouseReason.choices,
+                                             blank=True)
+    reclaimed_area_mu = models.DecimalField("复垦面积（亩）", max_digits=8, decimal_places=2, null=True, blank=True)
+    follow_up_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="后扶专干", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="households_followed",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -1,0 +1,164 @@
+"""The stage table (DESIGN.md decision 2): the lifecycle of DOMAIN.md §1, declared once.
+
+Pure data. The FSM conditions, the flows' task titles, the inbox, the archive catalogue and
+the completeness report all read it; nobody repeats the list of stages.
+
+A stage is the work a case is in. It is left forward when all of its steps are approved in the
+current round (a round starts each time the case enters the stage), its required evidence is
+present and its own conditions hold. Steps run in order, or all at once when the stage is a
+joint sign-off (验收). A stage without steps is left by a batch or a timer (评议 by the review
+meeting, 公示 when the notice period ends).
+"""
+
+from dataclasses import dataclass, field
+
+from registry.models import HouseholdStage as S
+
+# Signature levels printed on forms: who signs, in the order of the 审核审批表.
+VILLAGE, TOWNSHIP, COUNTY, HOUSEHOLD = "village", "township", "county", "household"
+SIGNATURE_LEVELS = {VILLAGE: "村级意见", TOWNSHIP: "乡镇意见", COUNTY: "县级意见", HOUSEHOLD: "搬迁户确认"}
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    label: str  # the task title officials read
+    roles: tuple[str, ...]  # role codenames (registry/roles.py) that may act
+    signature_level: str
+    evidence: tuple[str, ...] = ()  # evidence kinds needed before this step is approved
+
+
+@dataclass(frozen=True)
+class Stage:
+    code: str
+    label: str
+    steps: tuple[Step, ...] = ()
+    joint: bool = False  # all steps in parallel (Split/Join) instead of in order
+    evidence: tuple[str, ...] = ()  # evidence kinds needed before the case leaves the stage
+    documents: tuple[str, ...] = ()  # document types produced when the case leaves the stage
+    deadline_days: int = 30
+    removable: bool = True  # 清退 possible from here (every stage before 入住)
+
+    @property
+    def step_codes(self) -> tuple[str, ...]:
+        return tuple(s.code for s in self.steps)
+
+    def step(self, code: str) -> Step:
+        for s in self.steps:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+    @property
+    def all_evidence(self) -> tuple[str, ...]:
+        kinds = [k for s in self.steps for k in s.evidence] + list(self.evidence)
+        return tuple(dict.fromkeys(kinds))
+
+
+CLERK, HEAD = "role_village_clerk", "role_village_head"
+REVIEWER, LEADER = "role_township_reviewer", "role_township_leader"
+COUNTY_OFFICE, HOUSING = "role_county_office", "role_county_housing"
+NATURAL_RESOURCES, HRSS = "role_county_natural_resources", "role_county_hrss"
+
+HOUSEHOLD_STAGES: tuple[Stage, ...] = (
+    Stage(
+        S.APPLY, "申报",
+        steps=(Step("submit_application", "提交搬迁申请", (CLERK,), VILLAGE,
+                    evidence=("hukou_scan", "current_house_photo", "signed_application")),),
+        documents=("application_form",),
+        deadline_days=15,
+    ),
+    # Left by the village representatives' meeting (ReviewMeeting), not by a single step.
+    Stage(S.REVIEW, "评议", evidence=("meeting_minutes_scan", "sign_in_sheet"), documents=("review_record",),
+          deadline_days=30),
+    # Left when the notice batch ends with no open objection (close_due_notices), or, after a
+    # return from 审核, by the clerk's resubmission.
+    Stage(S.NOTICE, "公示", evidence=("posted_notice_photo",), documents=("notice_result",), deadline_days=15),
+    Stage(
+        S.APPROVAL, "审核",
+        steps=(
+            Step("township_review", "乡镇审核（入户调查）", (REVIEWER,), TOWNSHIP, evidence=("household_survey",)),
+            Step("county_approval", "县级审批（抽样踏验与信息比对）", (COUNTY_OFFICE,), COUNTY),
+        ),
+        evidence=("signed_agreement",),
+        documents=("approval_form", "relocation_agreement"),
+        deadline_days=20,
+    ),
+    Stage(
+        S.CONSTRUCTION, "开工",
+        steps=(Step("start_record", "开工确认", (REVIEWER,), TOWNSHIP, evidence=("construction_photo",)),),
+        documents=("construction_start",),
+        deadline_days=60,
+    ),
+    Stage(
+        S.ACCEPTANCE, "验收",
+        steps=(
+            Step("housing_acceptance", "住建部门质量验收", (HOUSING,), COUNTY, evidence=("inspection_photo",)),
+            Step("township_acceptance", "乡镇验收", (REVIEWER,), TOWNSHIP),
+            Step("household_confirmation", "搬迁户代表确认（乡镇录入）", (REVIEWER,), HOUSEHOLD,
+                 evidence=("signed_confirmation",)),
+        ),
+        joint=True,
+        documents=("acceptance_form",),
+        deadline_days=30,
+    ),
+    Stage(
+        S.MOVE_IN, "入住",
+        steps=(Step("move_in_confirmation", "入住确认（钥匙交付）", (REVIEWER,), TOWNSHIP,
+                    evidence=("old_new_house_photo", "signed_move_in")),),
+        documents=("move_in_confirmation",),
+        deadline_days=30,
+        removable=False,
+    ),
+    Stage(
+        S.DEMOLITION, "拆旧复垦",
+        steps=(
+            Step("demolition_record", "拆旧复垦登记", (REVIEWER,), TOWNSHIP,
+                 evidence=("before_demolition_photo", "after_demolition_photo")),
+            Step("reclamation_acceptance", "自然资源部门复垦验收", (NATURAL_RESOURCES,), COUNTY),
+        ),
+        documents=("demolition_acceptance",),
+        deadline_days=180,
+        removable=False,
+    ),
+    Stage(S.FOLLOW_UP, "后扶", documents=("follow_up_card",), deadline_days=90, removable=False),
+)
+
+STAGES: dict[str, Stage] = {s.code: s for s in HOUSEHOLD_STAGES}
+ORDER: tuple[str, ...] = tuple(s.code for s in HOUSEHOLD_STAGES)
+
+# 清退: requested by the township, approved by the county relocation office (seed 002).
+REMOVAL_REQUEST = Step("removal_request", "清退申请", (REVIEWER, COUNTY_OFFICE), TOWNSHIP)
+REMOVAL_APPROVAL = Step("removal_approval", "清退审批", (COUNTY_OFFICE,), COUNTY)
+# Keeping the old house (拆旧 exemption): requested by the township, approved by the county.
+DEMOLITION_EXEMPTION_APPROVAL = Step("demolition_exemption", "保留旧房审批", (COUNTY_OFFICE,), COUNTY)
+
+
+def next_stage(code: str) -> str | None:
+    i = ORDER.index(code)
+    return ORDER[i + 1] if i + 1 < len(ORDER) else None
+
+
+def previous_stage(code: str) -> str | None:
+    i = ORDER.index(code)
+    return ORDER[i - 1] if i > 0 else None
+
+
+def label(code: str) -> str:
+    return S(code).label
+
+
+@dataclass(frozen=True)
+class EvidenceKindUse:
+    stage: str
+    kind: str
+    step: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def required_evidence() -> list[EvidenceKindUse]:
+    """Every (stage, kind) the table requires: what the completeness report checks."""
+    return [
+        EvidenceKindUse(stage.code, kind, step.code)
+        for stage in HOUSEHOLD_STAGES for step in stage.steps for kind in step.evidence
+    ] + [EvidenceKindUse(stage.code, kind) for stage in HOUSEHOLD_STAGES for kind in stage.evidence]
