@@ -177,7 +177,9 @@ def demo_posts() -> list[Post]:
 
 
 def demo_exists() -> bool:
-    return Household.objects.filter(area_code__startswith=COUNTY[0][:6]).exists()
+    """The demo has been built (its sites exist) or the county holds households of its own."""
+    return (ResettlementSite.objects.filter(code__in=[s[0] for s in SITES]).exists()
+            or Household.objects.filter(area_code__startswith=COUNTY[0][:6]).exists())
 
 
 class People:
@@ -249,8 +251,8 @@ def _family(rng: random.Random, size: int) -> list[tuple[str, str, int]]:
         family.append((Relation.PARENT, rng.choice([Sex.MALE, Sex.FEMALE]), min(92, head_age + rng.randint(22, 30))))
         left -= 1
     children = []
-    while left and head_age - 20 >= 0 and len(children) < 4:
-        oldest = min(head_age - 20, 40)
+    while left and len(children) < 4:
+        oldest = min(head_age - 22, 40)
         youngest = max(0, head_age - 42)
         age = rng.randint(min(youngest, oldest), oldest)
         children.append((Relation.CHILD, rng.choice([Sex.MALE, Sex.FEMALE]), age))
@@ -272,11 +274,20 @@ def _members_for(rng: random.Random, people: People, household: Household, towns
     size = _weighted(rng, HOUSEHOLD_SIZE_WEIGHTS)
     family = _family(rng, size)
     surname = rng.choice(SURNAMES)
+    spouse_surname = rng.choice(SURNAMES)
+    # Children take the father's surname: the spouse's when the head is a woman with a husband.
+    husband = family[0][1] == Sex.FEMALE and any(r == Relation.SPOUSE for r, _, _ in family)
+    children_surname = spouse_surname if husband else surname
     home = HOME_REGIONS[township_code]
     members, names = [], set()
     for relation, sex, age in family:
         married_in = relation == Relation.SPOUSE or (relation == Relation.PARENT and sex == Sex.FEMALE)
-        family_name = rng.choice(SURNAMES) if married_in else surname
+        if relation == Relation.SPOUSE:
+            family_name = spouse_surname
+        elif relation in (Relation.CHILD, Relation.GRANDCHILD):
+            family_name = children_surname
+        else:
+            family_name = rng.choice(SURNAMES) if married_in else surname
         region = rng.choice(OTHER_REGIONS) if married_in and rng.random() < 0.4 else home
         born = people.birth_date(age)
         name = family_name + people.given_name(sex, born.year)
@@ -353,8 +364,8 @@ def _village_cadres(users) -> dict[str, list]:
 
 
 def build_demo(*, households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED) -> DemoSummary:
-    """Build the demo county in one transaction, unless its households exist already (then
-    nothing is changed). Areas already loaded (e.g. from data/areas-example.csv) are reused."""
+    """Build the demo county in one transaction, unless it exists already (then nothing is
+    changed). Areas already loaded (e.g. from data/areas-example.csv) are reused."""
     with transaction.atomic():
         if demo_exists():
             return DemoSummary(built=False)
@@ -363,12 +374,10 @@ def build_demo(*, households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED
         cadres = _village_cadres(users)
         sites = {}
         for code, name, area_code, kind, location, lat, lon in SITES:
-            site = ResettlementSite.objects.filter(code=code).first()
-            if site is None:
-                site = ResettlementSite(code=code, name=name, area=areas[area_code], kind=kind, location=location,
-                                        latitude=lat, longitude=lon)
-                site.clean()
-                site.save()
+            site = ResettlementSite(code=code, name=name, area=areas[area_code], kind=kind, location=location,
+                                    latitude=lat, longitude=lon)
+            site.clean()
+            site.save()
             sites[code] = site
 
         rng = random.Random(seed)

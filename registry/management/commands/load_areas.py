@@ -92,16 +92,16 @@ def decode(data: bytes) -> str:
         raise AreaFileError([f"第{line}行：不是有效的 UTF-8 文本。{hint}请将文件另存为 UTF-8（可带 BOM）的 CSV 后再导入。"])
 
 
-def parse_rows(text: str) -> list[AreaRow]:
-    """The file's rows, or AreaFileError listing every row that is malformed on its own."""
+def parse_rows(text: str) -> tuple[list[AreaRow], list[str]]:
+    """The well-formed rows of the file, and the problems of the malformed ones."""
     rows: list[AreaRow] = []
     problems: list[str] = []
     first = True
     for line_no, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [c.strip() for c in cells]
-        while cells and not cells[-1]:
+        while len(cells) > 2 and not cells[-1]:
             cells.pop()
-        if not cells:
+        if not any(cells):
             continue
         is_first, first = first, False
         if is_first and not any(ch.isdigit() for ch in cells[0]):
@@ -134,11 +134,9 @@ def parse_rows(text: str) -> list[AreaRow]:
         else:
             level = level_of_code(code)
         rows.append(AreaRow(line_no, code, name, level))
-    if problems:
-        raise AreaFileError(problems)
-    if not rows:
-        raise AreaFileError(["文件中没有区划数据（每行应为“区划代码,名称”）。"])
-    return rows
+    if not rows and not problems:
+        problems.append("文件中没有区划数据（每行应为“区划代码,名称”）。")
+    return rows, problems
 
 
 def structure_problems(row: AreaRow) -> list[str]:
@@ -179,13 +177,15 @@ def _stored_areas(codes) -> dict[str, AdminArea]:
     return stored
 
 
-def plan_parents(rows: list[AreaRow]) -> tuple[dict[str, str | None], dict[str, AdminArea]]:
-    """{code: parent code or None} for every row, the stored areas involved, or AreaFileError.
+def plan_parents(rows: list[AreaRow], problems: list[str] | None = None
+                 ) -> tuple[dict[str, str | None], dict[str, AdminArea]]:
+    """{code: parent code or None} for every row and the stored areas involved, or AreaFileError
+    with every problem found (`problems`: those found while reading the file).
 
     Villages and townships need their direct parent (in the file or stored). Higher levels take
     the nearest ancestor that exists; having none is allowed only for the top of the file's
     tree (a county file needs no province)."""
-    problems: list[str] = []
+    problems = list(problems or [])
     by_code: dict[str, AreaRow] = {}
     for row in rows:
         problems += structure_problems(row)
@@ -222,9 +222,9 @@ def plan_parents(rows: list[AreaRow]) -> tuple[dict[str, str | None], dict[str, 
     return parents, stored
 
 
-def load_area_rows(rows: list[AreaRow], *, source: str = "") -> LoadResult:
+def load_area_rows(rows: list[AreaRow], *, source: str = "", problems: list[str] | None = None) -> LoadResult:
     """Check the whole tree, then store it in one transaction (parents before children)."""
-    parents, stored = plan_parents(rows)
+    parents, stored = plan_parents(rows, problems)
     result = LoadResult()
     with transaction.atomic():
         for row in sorted(rows, key=lambda r: (LEVEL_ORDER.index(r.level), r.code)):
@@ -269,7 +269,8 @@ def load_area_file(path, *, source: str | None = None) -> LoadResult:
         data = path.read_bytes()
     except OSError as exc:
         raise AreaFileError([f"无法读取文件 {path}：{exc.strerror or exc}"])
-    return load_area_rows(parse_rows(decode(data)), source=source or path.name)
+    rows, problems = parse_rows(decode(data))
+    return load_area_rows(rows, source=source or path.name, problems=problems)
 
 
 CHANGE_LABEL = {"name": "名称", "level": "层级", "parent": "上级区划"}

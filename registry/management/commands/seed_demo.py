@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 f"（{summary.members} 人，其中 {summary.warnings} 户有待落实就业的提示）。"
             ))
         else:
-            self.stdout.write("示例县已有搬迁户，演示数据已存在，未作任何改动。")
+            self.stdout.write("示例县演示数据已存在（或该县已有搬迁户），未作任何改动。")
         logins = demo_logins()
         self.stdout.write("\n演示账号（岗位授权经“区划-岗位”用户组授予）：")
         self.stdout.write(format_table(["岗位", "区划", "用户名", "密码"],
