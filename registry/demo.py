@@ -30,7 +30,6 @@ from registry.models import (
     EMPLOYED,
     LABOUR_WITH_ABILITY,
     AdminArea,
-    AreaLevel,
     Employment,
     Household,
     LabourAbility,
