@@ -4,4 +4,10 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("households/", views.household_list, name="household_list"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/members/<int:member_pk>/reveal-id/", views.member_reveal_id,
+         name="member_reveal_id"),
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
 ]
