@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "audit",
     "registry",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -202,3 +203,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# documents/ (issue 3): PDF rendering, 文号, QR verification, evidence store. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# The only folder the PDF renderer may read files from (its URL fetcher refuses everything else).
+DOCUMENTS_PDF_ASSET_DIR = BASE_DIR / "static" / "pdf"
+# PDF/A because documents are archived for decades (WeasyPrint's pdf_variant).
+DOCUMENTS_PDF_VARIANT = env.str("DOCUMENTS_PDF_VARIANT", default="pdf/a-3b")
+# Scheme and host printed in every QR code: the public address of /verify/<code>/.
+DOCUMENTS_PUBLIC_BASE_URL = env.str("DOCUMENTS_PUBLIC_BASE_URL", default="http://localhost:8000")
+# Issuing organ and 文号 prefix of a county, derived from the county's AdminArea name; a county
+# whose name does not fit can be set by code: DOCUMENTS_COUNTY_OVERRIDES='{"520999": {"organ":
+# "...", "short_name": "..."}}'.
+DOCUMENTS_ISSUING_ORGAN_FORMAT = env.str("DOCUMENTS_ISSUING_ORGAN_FORMAT", default="{county}易地扶贫搬迁工作领导小组办公室")
+DOCUMENTS_NUMBER_PREFIX_FORMAT = env.str("DOCUMENTS_NUMBER_PREFIX_FORMAT", default="{short_name}搬迁")
+DOCUMENTS_COUNTY_OVERRIDES = env.json("DOCUMENTS_COUNTY_OVERRIDES", default={})
+# The storage (STORAGES alias) holding generated PDFs and evidence; never served by URL.
+DOCUMENTS_STORAGE_ALIAS = env.str("DOCUMENTS_STORAGE_ALIAS", default="default")
+# Largest evidence upload accepted (bytes).
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# WeasyPrint logs every stylesheet it parses at INFO; keep its warnings (refused URLs, fonts).
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
