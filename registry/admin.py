@@ -189,6 +189,11 @@ def cadres_for(user, perm):
     return get_user_model().objects.filter(is_active=True).filter(direct | by_post).distinct().order_by("username")
 
 
+def official_label(user):
+    name = f"{user.last_name}{user.first_name}"  # Chinese order: family name first
+    return f"{name}（{user.get_username()}）" if name else user.get_username()
+
+
 # ---------------------------------------------------------------- areas and grants
 
 
@@ -386,6 +391,13 @@ class HouseholdAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         # Cases are never deleted: removal (清退) is a lifecycle transition with an approved reason.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.stage != HouseholdStage.APPLY:
+            # Once reviewed and posted (评议, 公示) the number and village are on paper: fixed.
+            fields = ("number", "village", *fields)
+        return fields
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user
         if db_field.name == "village":
@@ -394,7 +406,10 @@ class HouseholdAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
             kwargs["queryset"] = sites_for(user, "registry.add_household")
         elif db_field.name == "responsible_cadre":
             kwargs["queryset"] = cadres_for(user, "registry.add_household")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "responsible_cadre" and field is not None:
+            field.label_from_instance = official_label
+        return field
 
     def formset_events(self, formset):
         events = []

@@ -419,3 +419,19 @@ def test_the_changelist_shows_head_village_stage_and_masked_phone(clerk, areas):
     assert household.members.get().name in page
     assert "139****5678" in page
     assert "13912345678" not in page
+
+
+def test_number_and_village_are_fixed_once_the_case_left_the_application(clerk, household_a):
+    Household.objects.filter(pk=household_a.pk).update(stage=HouseholdStage.REVIEW)
+    household_a = Household.objects.get(pk=household_a.pk)
+    data = household_post(household_a.village, existing_rows(household_a), household=household_a,
+                          number=f"{household_a.village.code}9999")
+    assert saved(clerk.post(change_url(household_a), data))
+    assert Household.objects.get(pk=household_a.pk).number == household_a.number
+
+
+def test_responsible_cadres_are_offered_by_name_and_username(clerk, cast):
+    cast["head_a"].last_name, cast["head_a"].first_name = "黄", "凤"
+    cast["head_a"].save()
+    page = clerk.get(ADD_URL).content.decode()
+    assert "黄凤（head_a）" in page
