@@ -141,6 +141,10 @@ class MemberInlineFormSet(BaseInlineFormSet):
                     messages.warning(self.request, violation.message)
         blocking = [violation.message for violation in policy.blocking(violations)]
         if blocking:
+            if self.request is not None:
+                # Also on top of the page: the inline's own error list sits below the household fields.
+                for message in blocking:
+                    messages.error(self.request, f"政策核查未通过：{message}")
             raise ValidationError(blocking, code="policy")
 
 

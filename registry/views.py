@@ -62,7 +62,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
             households = households.filter(number__startswith=form.cleaned_data["q"])
         else:
             searched_id = mask_id_number(form.cleaned_data["q"])
-            households = households.filter(pk__in=Member.find_by_id_number(form.cleaned_data["q"]).values("household_id"))
+            matches = Member.find_by_id_number(form.cleaned_data["q"]).values("household_id")
+            households = households.filter(pk__in=matches)
             form = HouseholdSearchForm()  # the full number is not echoed back into the page
     return render(request, "registry/household_list.html", {
         "form": form,

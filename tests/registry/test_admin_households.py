@@ -111,7 +111,9 @@ def test_two_members_with_50_01_square_metres_are_refused_and_nothing_is_stored(
     members = [member_row("张一", person(1), "head"), member_row("张二", person(2), "spouse")]
     response = clerk.post(ADD_URL, household_post(areas["village_a"], members, planned_floor_area="50.01"))
     assert response.status_code == 200
-    assert "人均住房建设面积不得超过25平方米" in response.content.decode()
+    page = response.content.decode()
+    assert "人均住房建设面积不得超过25平方米" in page
+    assert "政策核查未通过：人均住房建设面积不得超过25平方米" in page  # also on top of the page
     assert not Household.objects.exists()
     assert not Member.objects.exists()
     assert not AuditEvent.objects.exists()

@@ -167,8 +167,8 @@ def test_read_only_post_gets_403_on_admin_add(client, cast, areas, official):
 
 @pytest.mark.parametrize("official", READ_ONLY)
 def test_read_only_post_gets_403_on_changelist_post(client, cast, household_a, official):
-    response = login(client, cast, official).post(
-        reverse("admin:registry_household_changelist"), {"action": "delete_selected", "_selected_action": [household_a.pk]})
+    data = {"action": "delete_selected", "_selected_action": [household_a.pk]}
+    response = login(client, cast, official).post(reverse("admin:registry_household_changelist"), data)
     assert response.status_code == 403
     assert Household.objects.filter(pk=household_a.pk).exists()
 
