@@ -113,10 +113,11 @@ class AuditedAdminMixin:
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            record(request.user, f"{self.audit_name}.delete", obj,
-                   {"values": snapshot(obj, all_field_names(type(obj)))}, request=request)
-        super().delete_queryset(request, queryset)
+        with transaction.atomic():  # the bulk action, unlike the delete view, runs outside a transaction
+            for obj in queryset:
+                record(request.user, f"{self.audit_name}.delete", obj,
+                       {"values": snapshot(obj, all_field_names(type(obj)))}, request=request)
+            super().delete_queryset(request, queryset)
 
 
 # ---------------------------------------------------------------- scope

@@ -133,3 +133,15 @@ def test_setting_an_officials_password_is_audited(superuser, cast):
     event = AuditEvent.objects.get(action="user.password_set")
     assert event.target_id == str(cast["clerk_a"].pk)
     assert "Very-long-pass-2026" not in str(event.data)
+
+
+def test_deleting_areas_in_bulk_is_audited(superuser, db):
+    from tests.factories import AreaFactory
+
+    spare = AreaFactory(code="520777000000", name="待删县", level="county")
+    response = superuser.post(reverse("admin:registry_adminarea_changelist"),
+                              {"action": "delete_selected", "_selected_action": [spare.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not AdminArea.objects.filter(pk=spare.pk).exists()
+    event = AuditEvent.objects.get(action="area.delete")
+    assert (event.target_id, event.data["values"]["name"]) == (str(spare.pk), "待删县")
