@@ -9,7 +9,9 @@ class EvidenceUploadForm(forms.Form):
     stage = forms.ChoiceField(label="阶段")
     kind = forms.ChoiceField(label="证据类型", choices=EvidenceKind.choices)
     description = forms.CharField(label="说明", max_length=200, required=False)
-    file = forms.FileField(label="文件（JPEG、PNG 或 PDF）", error_messages={"required": "请选择要上传的文件。"})
+    # Empty files are refused by the evidence validation, with its own message.
+    file = forms.FileField(label="文件（JPEG、PNG 或 PDF）", allow_empty_file=True,
+                           error_messages={"required": "请选择要上传的文件。"})
 
     def __init__(self, *args, is_site: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,11 +18,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+
+# Importing WeasyPrint switches Pillow, process-wide, to accept truncated images. Our PDFs embed
+# no raster image of unknown origin, and the evidence store must refuse truncated photos
+# (evidence/validation.py): switch it back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 _render_lock = threading.Lock()
 _font_config: FontConfiguration | None = None

@@ -7,6 +7,7 @@ carrying a path, images that do not decode to the end, PDFs that do not parse or
 """
 
 import datetime
+import logging
 import os
 import re
 import warnings
@@ -24,6 +25,7 @@ SIGNATURES = ((b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG), (b"%PDF-", P
 EXTENSIONS = {JPEG: ("jpg", "jpeg"), PNG: ("png",), PDF: ("pdf",)}
 TYPE_LABELS = {JPEG: "JPEG 图片", PNG: "PNG 图片", PDF: "PDF 文件"}
 PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
+logger = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -96,8 +98,11 @@ def inspect_upload(upload, name: str) -> Inspected:
 
 def _inspect_image(upload, content_type: str) -> Inspected:
     fmt = PILLOW_FORMATS[content_type]
-    if ImageFile.LOAD_TRUNCATED_IMAGES:  # a global some library may have switched on
-        raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False for evidence validation")
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        # A process-wide switch (importing WeasyPrint turns it on; documents/pdf.py turns it
+        # off again). With it on, Pillow pads a truncated photo with grey and calls it valid.
+        logger.warning("PIL.ImageFile.LOAD_TRUNCATED_IMAGES was on; switching it off for evidence validation")
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

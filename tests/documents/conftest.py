@@ -11,6 +11,19 @@ from registry.models import Relation
 from tests.factories import HouseholdFactory, MemberFactory, make_id_number
 
 
+# AreaScopeBackend answers permissions only; a session must name the backend that loads users.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        client.force_login(user, backend=MODEL_BACKEND)
+        return client
+
+    return as_user
+
+
 @pytest.fixture(autouse=True)
 def archive_root(settings, tmp_path):
     """Every test writes its PDFs and evidence into its own empty folder."""
