@@ -35,21 +35,25 @@ EDIT_HOUSEHOLDS = frozenset(
      "registry.delete_member"}
 )
 EDIT_SITES = frozenset({"registry.add_resettlementsite", "registry.change_resettlementsite"})
+# The posts that act in the lifecycle upload its evidence and generate its documents; auditors
+# and read-only posts do not (documents/permissions.py maps these onto the evidence store).
+ACT_ON_CASES = frozenset({"documents.add_evidence", "documents.add_document"})
 # Seeing a full ID number is a capability of its own; each use is an audit event.
 REVEAL_ID = frozenset({"registry.reveal_idnumber"})
 
 ROLES: dict[str, Role] = {
     r.codename: r
     for r in [
-        Role("role_village_clerk", "村级经办人（村文书）", "village", READ_CASES | EDIT_HOUSEHOLDS),
-        Role("role_village_head", "村委会主任", "village", READ_CASES),
-        Role("role_township_reviewer", "乡镇审核员", "township", READ_CASES | EDIT_HOUSEHOLDS | REVEAL_ID),
-        Role("role_township_leader", "乡镇分管领导", "township", READ_CASES),
+        Role("role_village_clerk", "村级经办人（村文书）", "village", READ_CASES | EDIT_HOUSEHOLDS | ACT_ON_CASES),
+        Role("role_village_head", "村委会主任", "village", READ_CASES | ACT_ON_CASES),
+        Role("role_township_reviewer", "乡镇审核员", "township",
+             READ_CASES | EDIT_HOUSEHOLDS | REVEAL_ID | ACT_ON_CASES),
+        Role("role_township_leader", "乡镇分管领导", "township", READ_CASES | ACT_ON_CASES),
         Role("role_county_office", "县易地扶贫搬迁办公室", "county",
-             READ_CASES | EDIT_HOUSEHOLDS | EDIT_SITES | REVEAL_ID),
-        Role("role_county_housing", "县住房和城乡建设局", "county", READ_CASES),
-        Role("role_county_natural_resources", "县自然资源局", "county", READ_CASES),
-        Role("role_county_hrss", "县人力资源和社会保障局", "county", READ_CASES),
+             READ_CASES | EDIT_HOUSEHOLDS | EDIT_SITES | REVEAL_ID | ACT_ON_CASES),
+        Role("role_county_housing", "县住房和城乡建设局", "county", READ_CASES | ACT_ON_CASES),
+        Role("role_county_natural_resources", "县自然资源局", "county", READ_CASES | ACT_ON_CASES),
+        Role("role_county_hrss", "县人力资源和社会保障局", "county", READ_CASES | ACT_ON_CASES),
         # Auditors read everything in scope and change nothing (their findings come later).
         Role("role_auditor", "审计/纪检/复查人员", "county", READ_CASES | REVEAL_ID | {"audit.view_auditevent"}),
         Role("role_system_admin", "系统管理员", "county", READ_CASES | EDIT_HOUSEHOLDS | EDIT_SITES),

@@ -7,7 +7,7 @@ prefix (DESIGN.md decision 1). Three entry points, used everywhere:
 - `get_object_for(user, queryset, pk, perm)`: the chokepoint of detail views (404 outside scope).
 """
 
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -93,6 +93,10 @@ class AreaScopeBackend(BaseBackend):
             return bool(prefixes_for(user_obj, perm))
         code = getattr(obj, "area_code", None)
         return bool(code) and covers(user_obj, perm, code)
+
+    def get_user(self, user_id):
+        # Sessions may name this backend (Client.force_login picks it): load users as Django does.
+        return ModelBackend().get_user(user_id)
 
     def has_module_perms(self, user_obj, app_label):
         if not user_obj.is_active:
