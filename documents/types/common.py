@@ -39,7 +39,7 @@ def member_row(member: Member, *, public: bool) -> dict:
     }
 
 
-def household_data(household: Household, *, public: bool) -> dict:
+def household_data(household: Household, *, public: bool, area: dict | None = None) -> dict:
     members = sorted(household.members.all(), key=lambda m: (m.relation != Relation.HEAD, m.pk))
     head = next((m for m in members if m.relation == Relation.HEAD), members[0] if members else None)
     size = len(members)
@@ -47,7 +47,7 @@ def household_data(household: Household, *, public: bool) -> dict:
     cadre = household.responsible_cadre
     return {
         "number": household.number,
-        "area": area_path(household.area_code),
+        "area": area or area_path(household.area_code),
         "head_name": head.name if head else "",
         "head_id_number": (mask_id_number(head.id_number) if public else head.id_number) if head else "",
         "size": size,

@@ -23,9 +23,10 @@ def build_context(subject: Subject, *, public: bool, start_date: datetime.date |
         start_date = datetime.date.fromisoformat(start_date)
     start = start_date or timezone.localdate()
     end = start + datetime.timedelta(days=days - 1)
+    area = area_path(subject.area_code)
     rows = []
     for h in subject.households:
-        data = household_data(h, public=True)  # a notice is public whatever the caller says
+        data = household_data(h, public=True, area=area)  # a notice is public whatever the caller says
         rows.append({
             "head_name": data["head_name"],
             "head_id_number": data["head_id_number"],
@@ -36,7 +37,7 @@ def build_context(subject: Subject, *, public: bool, start_date: datetime.date |
             "planned_floor_area": data["planned_floor_area"],
         })
     return {
-        "area": area_path(subject.area_code),
+        "area": area,
         "rows": rows,
         "household_count": len(rows),
         "person_count": sum(r["size"] for r in rows),
