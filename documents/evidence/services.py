@@ -5,12 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.log import record
-from registry.models import Household, HouseholdStage, ResettlementSite, SiteStage
-
 from documents import storage
 from documents.hashing import digest_stream
 from documents.models import WITHDRAWAL_FIELDS, Evidence, EvidenceKind
 from documents.permissions import require, write_perm
+from registry.models import Household, HouseholdStage, ResettlementSite, SiteStage
 
 from .validation import check_client_name, check_size, inspect_upload
 

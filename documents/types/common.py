@@ -3,9 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from registry.models import AdminArea, Household, Member, Relation
-
 from documents.masking import mask_id_number, mask_phone
+from registry.models import AdminArea, Household, Member, Relation
 
 
 def chinese_date(value: datetime.date | None) -> str:

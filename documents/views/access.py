@@ -4,10 +4,9 @@ capability where the case is readable."""
 
 from django.http import Http404
 
-from registry.scope import get_object_for
-
 from documents.models import Document, DocumentVersion, Evidence
 from documents.permissions import read_perm
+from registry.scope import get_object_for
 
 
 def _is_site(model, pk) -> bool:

@@ -7,15 +7,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from registry.models import Household
-from registry.scope import area_q, get_household_for
-
 from documents import services, storage
 from documents.batches import BATCHABLE, start_batch
 from documents.forms import NoticeForm, ReasonForm
 from documents.models import Document, RenderBatch
 from documents.permissions import READ_HOUSEHOLD, WRITE_HOUSEHOLD
 from documents.types import APPLICATION_FORM, APPROVAL_FORM, PUBLIC_NOTICE, label_of
+from registry.models import Household
+from registry.scope import area_q, get_household_for
 
 from .access import get_document_for, get_version_for
 

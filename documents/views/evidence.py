@@ -9,14 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from registry.scope import area_q, get_household_for, get_site_for
-
 from documents import storage
-from documents.evidence.validation import check_client_name
 from documents.evidence.services import ingest_evidence, record_download, withdraw_evidence
+from documents.evidence.validation import check_client_name
 from documents.forms import EvidenceUploadForm, ReasonForm
 from documents.models import Evidence
 from documents.permissions import read_perm, write_perm
+from registry.scope import area_q, get_household_for, get_site_for
 
 from .access import get_evidence_for
 
@@ -60,7 +59,10 @@ def upload_for_site(request: HttpRequest, site_pk: int) -> HttpResponse:
 def _upload(request, client_names, *, household_pk=None, site_pk=None):
     is_site = site_pk is not None
     perm = write_perm(is_site=is_site)
-    subject = get_site_for(request.user, site_pk, perm) if is_site else get_household_for(request.user, household_pk, perm)
+    if is_site:
+        subject = get_site_for(request.user, site_pk, perm)
+    else:
+        subject = get_household_for(request.user, household_pk, perm)
     form = EvidenceUploadForm(request.POST or None, request.FILES or None, is_site=is_site)
     if request.method == "POST":
         if len(client_names) > 1:

@@ -1,7 +1,6 @@
 """Fixtures of the documents tests: an archive storage of their own per test, and households
 with known names and ID numbers to look for in the PDFs."""
 
-import datetime
 import io
 
 import pytest
@@ -9,7 +8,6 @@ from pypdf import PdfReader
 
 from registry.models import Relation
 from tests.factories import HouseholdFactory, MemberFactory, make_id_number
-
 
 # AreaScopeBackend answers permissions only; a session must name the backend that loads users.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -57,5 +55,3 @@ def stored_bytes(version) -> bytes:
     with open_stored(version.storage_name) as f:
         return f.read()
 
-
-TODAY = datetime.date(2026, 3, 2)

@@ -22,7 +22,8 @@ def test_a_clerk_generates_an_application_form(login, cast, family_a):
 
 def test_generating_is_a_post(login, cast, family_a):
     client = login(cast["clerk_a"])
-    assert client.get(reverse("documents:generate_for_household", args=[family_a.pk, "application_form"])).status_code == 405
+    url = reverse("documents:generate_for_household", args=[family_a.pk, "application_form"])
+    assert client.get(url).status_code == 405
 
 
 def test_outside_the_scope_everything_is_404(login, cast, family_a):

@@ -138,6 +138,7 @@ def test_the_database_itself_refuses_to_rewrite_the_archive(cast, areas):
             cursor.execute(sql)
     # The one permitted change, once.
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE documents_evidence SET withdrawn_at = now(), withdrawal_reason = 'r' WHERE id = {item.pk}")
+        cursor.execute(
+            f"UPDATE documents_evidence SET withdrawn_at = now(), withdrawal_reason = 'r' WHERE id = {item.pk}")
     with pytest.raises(refused), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE documents_evidence SET withdrawal_reason = 'other' WHERE id = {item.pk}")

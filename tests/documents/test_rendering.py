@@ -75,7 +75,8 @@ def test_public_notice_lists_the_batch_with_masked_ids_only(cast, areas, tmp_pat
 def test_approval_form_prints_each_signature_level(cast, family_a):
     version = generate_document(
         "approval_form", actor=cast["reviewer"], household=family_a,
-        signatures=[{"level": "village", "opinion": "同意上报。", "signer": "王村长", "signed_at": datetime.date(2026, 3, 1)}],
+        signatures=[{"level": "village", "opinion": "同意上报。", "signer": "王村长",
+                     "signed_at": datetime.date(2026, 3, 1)}],
     )
     text = pdf_text(stored_bytes(version)).replace("\n", "")
     assert "易地扶贫搬迁对象审核审批表" in text
@@ -156,3 +157,8 @@ def test_a_clerk_cannot_generate_for_another_village(cast, areas):
     family_b = make_family(areas["village_b"])
     with pytest.raises(PermissionDenied):
         generate_document("application_form", actor=cast["clerk_a"], household=family_b)
+
+
+def test_the_system_may_generate_without_a_person(family_a):
+    version = generate_document("approval_form", actor=None, household=family_a)
+    assert version.generated_by is None and version.document.created_by is None

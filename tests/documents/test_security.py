@@ -105,7 +105,8 @@ def test_the_engine_refuses_files_and_network_even_in_raw_html(listener):
 
 def test_the_engine_reads_its_own_assets_and_data_uris():
     html = ('<html><head><link rel="stylesheet" href="document.css"></head><body>'
-            '<img src="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 width=%2210%22 height=%2210%22/%3E">'
+            '<img src="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22'
+            ' width=%2210%22 height=%2210%22/%3E">'
             "<p>正文</p></body></html>")
     rendered = render_html(html)
     assert rendered.refused == ()
