@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "audit",
     "registry",
     "documents",
+    "workflows",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"  # files are served only through scoped views

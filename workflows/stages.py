@@ -26,6 +26,8 @@ class Step:
     roles: tuple[str, ...]  # role codenames (registry/roles.py) that may act
     signature_level: str
     evidence: tuple[str, ...] = ()  # evidence kinds needed before this step is approved
+    # An approval of the work before it: whoever did that work may not sign this (审批分离).
+    reviews: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,17 +70,25 @@ HOUSEHOLD_STAGES: tuple[Stage, ...] = (
         documents=("application_form",),
         deadline_days=15,
     ),
-    # Left by the village representatives' meeting (ReviewMeeting), not by a single step.
+    # Left by the village representatives' meeting (ReviewMeeting), not by a single step. The
+    # meeting's scans are filed into each household's record (each household file is complete).
     Stage(S.REVIEW, "评议", evidence=("meeting_minutes_scan", "sign_in_sheet"), documents=("review_record",),
           deadline_days=30),
-    # Left when the notice batch ends with no open objection (close_due_notices), or, after a
-    # return from 审核, by the clerk's resubmission.
-    Stage(S.NOTICE, "公示", evidence=("posted_notice_photo",), documents=("notice_result",), deadline_days=15),
+    # Left when the notice batch ends with no open objection (close_due_notices, which records
+    # the step as the system), or, after a return from 审核, by the clerk's resubmission.
+    Stage(
+        S.NOTICE, "公示",
+        steps=(Step("resubmit_after_notice", "公示期满后重新报送审核", (CLERK,), VILLAGE),),
+        evidence=("posted_notice_photo",),
+        documents=("notice_result",),
+        deadline_days=15,
+    ),
     Stage(
         S.APPROVAL, "审核",
         steps=(
-            Step("township_review", "乡镇审核（入户调查）", (REVIEWER,), TOWNSHIP, evidence=("household_survey",)),
-            Step("county_approval", "县级审批（抽样踏验与信息比对）", (COUNTY_OFFICE,), COUNTY),
+            Step("township_review", "乡镇审核（入户调查）", (REVIEWER,), TOWNSHIP, evidence=("household_survey",),
+                 reviews=True),
+            Step("county_approval", "县级审批（抽样踏验与信息比对）", (COUNTY_OFFICE,), COUNTY, reviews=True),
         ),
         evidence=("signed_agreement",),
         documents=("approval_form", "relocation_agreement"),
@@ -93,8 +103,9 @@ HOUSEHOLD_STAGES: tuple[Stage, ...] = (
     Stage(
         S.ACCEPTANCE, "验收",
         steps=(
-            Step("housing_acceptance", "住建部门质量验收", (HOUSING,), COUNTY, evidence=("inspection_photo",)),
-            Step("township_acceptance", "乡镇验收", (REVIEWER,), TOWNSHIP),
+            Step("housing_acceptance", "住建部门质量验收", (HOUSING,), COUNTY, evidence=("inspection_photo",),
+                 reviews=True),
+            Step("township_acceptance", "乡镇验收", (REVIEWER, LEADER), TOWNSHIP, reviews=True),
             Step("household_confirmation", "搬迁户代表确认（乡镇录入）", (REVIEWER,), HOUSEHOLD,
                  evidence=("signed_confirmation",)),
         ),
@@ -115,7 +126,7 @@ HOUSEHOLD_STAGES: tuple[Stage, ...] = (
         steps=(
             Step("demolition_record", "拆旧复垦登记", (REVIEWER,), TOWNSHIP,
                  evidence=("before_demolition_photo", "after_demolition_photo")),
-            Step("reclamation_acceptance", "自然资源部门复垦验收", (NATURAL_RESOURCES,), COUNTY),
+            Step("reclamation_acceptance", "自然资源部门复垦验收", (NATURAL_RESOURCES,), COUNTY, reviews=True),
         ),
         documents=("demolition_acceptance",),
         deadline_days=180,
