@@ -8,7 +8,7 @@ from django.utils import timezone
 from registry.models import Household
 
 from .models import RenderBatch
-from .permissions import WRITE_HOUSEHOLD, require
+from .permissions import ADD_DOCUMENT, require
 from .types import get_spec
 
 # Per-household types only: a 公示 notice is one document for its whole batch.
@@ -21,7 +21,7 @@ def start_batch(*, actor, doc_type: str, households) -> RenderBatch:
         raise ValueError(f"{doc_type} is not rendered per household")
     households = list(households)
     for household in households:
-        require(actor, WRITE_HOUSEHOLD, household)
+        require(actor, ADD_DOCUMENT, household)
     codes = [h.area_code for h in households]
     batch = RenderBatch.objects.create(
         doc_type=doc_type,

@@ -1,25 +1,22 @@
-"""Which registry capabilities open documents and evidence.
+"""Which capabilities open documents and evidence (registry/roles.py grants them by post).
 
-A document or piece of evidence is read where its case can be read and written where its case
-can be edited: the same roles, the same area grants (registry/roles.py READ_CASES and
-EDIT_HOUSEHOLDS / EDIT_SITES). Should the lifecycle issues give documents capabilities of their
-own (say, withdrawing evidence only from the township up), this module is the one place to change.
+- Read: a document or evidence item is read where its case can be read (READ_CASES:
+  `registry.view_household`, `registry.view_resettlementsite`).
+- Act: the posts that act in the lifecycle (ACT_ON_CASES) upload and withdraw evidence
+  (`documents.add_evidence`) and generate documents (`documents.add_document`) in their area;
+  auditors and other read-only posts do not.
 """
 
 from django.core.exceptions import PermissionDenied
 
 READ_HOUSEHOLD = "registry.view_household"
 READ_SITE = "registry.view_resettlementsite"
-WRITE_HOUSEHOLD = "registry.change_household"
-WRITE_SITE = "registry.change_resettlementsite"
+ADD_EVIDENCE = "documents.add_evidence"
+ADD_DOCUMENT = "documents.add_document"
 
 
 def read_perm(*, is_site: bool) -> str:
     return READ_SITE if is_site else READ_HOUSEHOLD
-
-
-def write_perm(*, is_site: bool) -> str:
-    return WRITE_SITE if is_site else WRITE_HOUSEHOLD
 
 
 def require(actor, perm: str, obj) -> None:

@@ -29,7 +29,7 @@ from .masking import assert_public_context
 from .models import Document, DocumentHousehold, DocumentVersion
 from .numbering import format_number, take_serial
 from .pdf import render_html
-from .permissions import require, write_perm
+from .permissions import ADD_DOCUMENT, require
 from .types import DocumentSpec, Subject, get_spec
 from .types.common import chinese_date
 from .verification import display, new_code, qr_data_uri, verify_url
@@ -67,7 +67,7 @@ def subject_for(*, household: Household | None = None, households=None,
 def _check_permission(actor, subject: Subject) -> None:
     if actor is None:
         return  # the system itself (a timer, a post-commit render); views always pass the user
-    perm = write_perm(is_site=subject.site is not None)
+    perm = ADD_DOCUMENT
     if subject.site is not None:
         require(actor, perm, subject.site)
     for household in subject.households:

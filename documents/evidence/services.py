@@ -8,7 +8,7 @@ from audit.log import record
 from documents import storage
 from documents.hashing import digest_stream
 from documents.models import WITHDRAWAL_FIELDS, Evidence, EvidenceKind
-from documents.permissions import require, write_perm
+from documents.permissions import ADD_EVIDENCE, require
 from registry.models import Household, HouseholdStage, ResettlementSite, SiteStage
 
 from .validation import check_client_name, check_size, inspect_upload
@@ -25,7 +25,7 @@ def ingest_evidence(*, actor, upload, stage: str, kind: str, household: Househol
     if (household is None) == (site is None):
         raise ValueError("evidence belongs to exactly one household or one site")
     subject = household or site
-    require(actor, write_perm(is_site=site is not None), subject)
+    require(actor, ADD_EVIDENCE, subject)
     valid_stages = SiteStage.values if site is not None else HouseholdStage.values
     if stage not in valid_stages:
         raise ValidationError("请选择正确的阶段。", code="stage")
@@ -73,7 +73,7 @@ def withdraw_evidence(evidence: Evidence, *, actor, reason: str, request=None) -
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("撤回证据须填写原因。", code="reason_required")
-    require(actor, write_perm(is_site=evidence.site_id is not None), evidence)
+    require(actor, ADD_EVIDENCE, evidence)
     with transaction.atomic():
         locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
         if locked.withdrawn_at is not None:

@@ -11,7 +11,7 @@ from documents import services, storage
 from documents.batches import BATCHABLE, start_batch
 from documents.forms import NoticeForm, ReasonForm
 from documents.models import Document, RenderBatch
-from documents.permissions import READ_HOUSEHOLD, WRITE_HOUSEHOLD
+from documents.permissions import ADD_DOCUMENT, READ_HOUSEHOLD
 from documents.types import APPLICATION_FORM, APPROVAL_FORM, PUBLIC_NOTICE, label_of
 from registry.models import Household
 from registry.scope import area_q, get_household_for
@@ -34,7 +34,7 @@ def household_documents(request: HttpRequest, household_pk: int) -> HttpResponse
         "household": household,
         "documents": documents,
         "types": [(code, label_of(code)) for code in PER_HOUSEHOLD],
-        "can_generate": request.user.has_perm(WRITE_HOUSEHOLD, household),
+        "can_generate": request.user.has_perm(ADD_DOCUMENT, household),
     })
 
 
@@ -43,7 +43,7 @@ def household_documents(request: HttpRequest, household_pk: int) -> HttpResponse
 def generate_for_household(request: HttpRequest, household_pk: int, doc_type: str) -> HttpResponse:
     if doc_type not in PER_HOUSEHOLD:
         raise Http404("没有这种文书类型。")
-    household = get_household_for(request.user, household_pk, WRITE_HOUSEHOLD)
+    household = get_household_for(request.user, household_pk, ADD_DOCUMENT)
     try:
         version = services.generate_document(doc_type, actor=request.user, household=household, request=request)
     except ValidationError as exc:
@@ -56,7 +56,7 @@ def generate_for_household(request: HttpRequest, household_pk: int, doc_type: st
 @login_required
 def generate_notice(request: HttpRequest) -> HttpResponse:
     """A 公示 notice for households of one village, chosen from those the user may edit."""
-    candidates = (Household.objects.filter(area_q(request.user, WRITE_HOUSEHOLD))
+    candidates = (Household.objects.filter(area_q(request.user, ADD_DOCUMENT))
                   .select_related("village").order_by("number")[:500])
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -80,14 +80,14 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "document": document,
         "versions": document.versions.select_related("generated_by").order_by("-version"),
         "form": ReasonForm(),
-        "can_regenerate": request.user.has_perm(WRITE_HOUSEHOLD, document),
+        "can_regenerate": request.user.has_perm(ADD_DOCUMENT, document),
     })
 
 
 @login_required
 @require_POST
 def regenerate(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_document_for(request.user, pk, WRITE_HOUSEHOLD)
+    document = get_document_for(request.user, pk, ADD_DOCUMENT)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "重新生成须填写原因。")
@@ -114,7 +114,7 @@ def download_version(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def batch_new(request: HttpRequest) -> HttpResponse:
-    candidates = (Household.objects.filter(area_q(request.user, WRITE_HOUSEHOLD))
+    candidates = (Household.objects.filter(area_q(request.user, ADD_DOCUMENT))
                   .select_related("village").order_by("number")[:500])
     if request.method == "POST":
         doc_type = request.POST.get("doc_type")

@@ -14,7 +14,7 @@ from documents.evidence.services import ingest_evidence, record_download, withdr
 from documents.evidence.validation import check_client_name
 from documents.forms import EvidenceUploadForm, ReasonForm
 from documents.models import Evidence
-from documents.permissions import read_perm, write_perm
+from documents.permissions import ADD_EVIDENCE, read_perm
 from registry.scope import area_q, get_household_for, get_site_for
 
 from .access import get_evidence_for
@@ -58,7 +58,7 @@ def upload_for_site(request: HttpRequest, site_pk: int) -> HttpResponse:
 @csrf_protect
 def _upload(request, client_names, *, household_pk=None, site_pk=None):
     is_site = site_pk is not None
-    perm = write_perm(is_site=is_site)
+    perm = ADD_EVIDENCE
     if is_site:
         subject = get_site_for(request.user, site_pk, perm)
     else:
@@ -100,15 +100,14 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/web/evidence_detail.html", {
         "item": item,
         "form": ReasonForm(),
-        "can_withdraw": not item.is_withdrawn and request.user.has_perm(write_perm(is_site=bool(item.site_id)), item),
+        "can_withdraw": not item.is_withdrawn and request.user.has_perm(ADD_EVIDENCE, item),
     })
 
 
 @login_required
 @require_POST
 def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_evidence_for(request.user, pk)
-    item = get_evidence_for(request.user, pk, write_perm(is_site=bool(item.site_id)))
+    item = get_evidence_for(request.user, pk, ADD_EVIDENCE)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "撤回证据须填写原因。")

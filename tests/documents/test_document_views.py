@@ -38,7 +38,7 @@ def test_outside_the_scope_everything_is_404(login, cast, family_a):
 
 
 def test_a_read_only_post_cannot_generate(login, cast, family_a):
-    response = login(cast["housing"]).post(
+    response = login(cast["auditor"]).post(
         reverse("documents:generate_for_household", args=[family_a.pk, "approval_form"]))
     assert response.status_code == 403
 

@@ -115,7 +115,7 @@ def test_a_clerk_cannot_upload_for_another_village(client, cast, household_b):
 
 
 def test_a_read_only_post_gets_403(client, cast, family_a):
-    client.force_login(cast["head_a"], backend=MODEL_BACKEND)
+    client.force_login(cast["auditor"], backend=MODEL_BACKEND)
     assert upload(client, family_a, "photo.jpg", files.jpeg()).status_code == 403
     assert_nothing_stored()
 
@@ -127,3 +127,10 @@ def test_the_upload_view_still_checks_csrf(cast, family_a):
     strict.force_login(cast["clerk_a"], backend=MODEL_BACKEND)
     assert upload(strict, family_a, "photo.jpg", files.jpeg()).status_code == 403
     assert_nothing_stored()
+
+
+def test_posts_acting_in_the_lifecycle_may_upload(client, cast, family_a):
+    for name in ("head_a", "housing"):  # the village head records the meeting; 住建 the inspection
+        client.force_login(cast[name], backend=MODEL_BACKEND)
+        assert upload(client, family_a, "photo.jpg", files.jpeg()).status_code == 302
+    assert Evidence.objects.count() == 2
