@@ -31,7 +31,13 @@ def approved_steps(household) -> set[str]:
     )
 
 
+DEMOLITION_PHOTOS = ("before_demolition_photo", "after_demolition_photo")
+
+
 def missing_evidence(household, kinds) -> list[Violation]:
+    if household.old_house_kept:
+        # A kept old house (approved by the county) is not demolished: nothing to photograph.
+        kinds = tuple(k for k in kinds if k not in DEMOLITION_PHOTOS)
     if not kinds:
         return []
     missing = [k for k in kinds if k not in evidence.present_kinds(household)]
@@ -67,10 +73,7 @@ def _forward_blockers(household) -> list[Violation]:
     if pending:
         found.append(Violation("steps_pending", "stage", f"本阶段尚有环节未完成：{'、'.join(pending)}。"))
 
-    kinds = stage.all_evidence
-    if household.stage == S.DEMOLITION and household.old_house_kept:
-        kinds = tuple(k for k in kinds if k not in ("before_demolition_photo", "after_demolition_photo"))
-    found += missing_evidence(household, kinds)
+    found += missing_evidence(household, stage.all_evidence)
 
     members = list(household.members.all())
     found += policy.blocking(policy.check_household(household, members))
