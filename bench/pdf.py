@@ -11,8 +11,8 @@ Runs on a scratch SQLite database and storage in a temporary folder:
 """
 
 import argparse
-import gc
 import datetime
+import gc
 import itertools
 import os
 import statistics
@@ -38,7 +38,6 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
 
 from documents import pdf as engine  # noqa: E402
 from documents import services  # noqa: E402
