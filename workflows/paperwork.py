@@ -40,10 +40,19 @@ def after_notice_closed(batch) -> None:
 
 
 def _render_each(kinds, actor_id, *, household_ids, single=False, **options):
-    from .documents import render_lifecycle_document
-
     for kind in kinds:
         try:
+            from .documents import render_lifecycle_document
+
             render_lifecycle_document(kind, actor_id=actor_id, household_ids=household_ids, single=single, **options)
-        except Exception:  # the step stands; the missing document shows on the completeness report
+        except Exception as exc:  # the step stands; the failure is recorded and shown for a retry
             log.exception("lifecycle document %s for households %s failed", kind, household_ids)
+            _record_failure(kind, household_ids, exc)
+
+
+def _record_failure(kind, household_ids, exc):
+    from audit.log import record
+    from registry.models import Household
+
+    for household in Household.objects.filter(pk__in=household_ids):
+        record(None, "document.render_failed", household, {"doc_type": kind, "error": repr(exc)[:500]})

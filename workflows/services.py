@@ -81,7 +81,7 @@ STEP_FIELDS = {
 
 def _lock(household_id) -> HouseholdLifecycle:
     try:
-        household = HouseholdLifecycle.objects.select_for_update().select_related("village", "site").get(
+        household = HouseholdLifecycle.objects.select_for_update(of=("self",)).select_related("village", "site").get(
             pk=household_id
         )
     except (HouseholdLifecycle.DoesNotExist, ValueError, TypeError):

@@ -80,7 +80,7 @@ HOUSEHOLD_STAGES: tuple[Stage, ...] = (
         S.NOTICE, "公示",
         steps=(Step("resubmit_after_notice", "公示期满后重新报送审核", (CLERK,), VILLAGE),),
         evidence=("posted_notice_photo",),
-        documents=("notice_result",),
+        documents=("public_notice", "notice_result"),
         deadline_days=15,
     ),
     Stage(
@@ -128,11 +128,12 @@ HOUSEHOLD_STAGES: tuple[Stage, ...] = (
                  evidence=("before_demolition_photo", "after_demolition_photo")),
             Step("reclamation_acceptance", "自然资源部门复垦验收", (NATURAL_RESOURCES,), COUNTY, reviews=True),
         ),
-        documents=("demolition_acceptance",),
+        # Leaving 拆旧复垦 opens 后扶: its help card (后扶帮扶卡) is issued with the acceptance sheet.
+        documents=("demolition_acceptance", "follow_up_card"),
         deadline_days=180,
         removable=False,
     ),
-    Stage(S.FOLLOW_UP, "后扶", documents=("follow_up_card",), deadline_days=90, removable=False),
+    Stage(S.FOLLOW_UP, "后扶", deadline_days=90, removable=False),
 )
 
 STAGES: dict[str, Stage] = {s.code: s for s in HOUSEHOLD_STAGES}
