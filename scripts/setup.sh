@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 DEV=0
 [ "${1:-}" = "--dev" ] && DEV=1
 
-# Debian packages: fonts for Chinese PDFs, qpdf to check PDF/A output, poppler for PDF
+# Debian packages: the PDF fonts (AR PL SungtiL GB for text, WenQuanYi Micro Hei for headings,
+# Noto CJK for rare name characters), harfbuzz-subset (without it font subsetting is 30x slower),
+# qpdf to check PDF/A output, poppler for PDF
 # text/pictures in tests, gettext to compile translations; chromium for the browser tests.
-DEBS="fonts-noto-cjk fonts-wqy-microhei qpdf poppler-utils gettext fontconfig"
+DEBS="fonts-arphic-gbsn00lp fonts-wqy-microhei fonts-noto-cjk fontconfig libharfbuzz-subset0 qpdf poppler-utils gettext"
 [ $DEV = 1 ] && DEBS="$DEBS chromium"
 
 missing=""
