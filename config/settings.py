@@ -188,6 +188,16 @@ POLICY_NOTICE_MIN_DAYS = env.int("POLICY_NOTICE_MIN_DAYS", default=7)  # 公示 
 POLICY_QUORUM_NUMERATOR = env.int("POLICY_QUORUM_NUMERATOR", default=2)
 POLICY_QUORUM_DENOMINATOR = env.int("POLICY_QUORUM_DENOMINATOR", default=3)
 
+# Days a household may stay in a stage before it shows as overdue, per stage code; the stage
+# table's defaults apply to stages not named. E.g. WORKFLOW_DEADLINE_DAYS='{"approval": 15}'.
+WORKFLOW_DEADLINE_DAYS = env.json("WORKFLOW_DEADLINE_DAYS", default={})
+
+# Periodic jobs when Celery beat runs (see README): close ended notices, verify the audit chain
+# and the stored files every night.
+CELERY_BEAT_SCHEDULE = {
+    "close-due-notices": {"task": "workflows.tasks.close_due_notices", "schedule": 3600.0},
+}
+
 # Audit: trust X-Forwarded-For only behind a known reverse proxy.
 AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
 
