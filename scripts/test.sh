@@ -9,4 +9,5 @@ export DJANGO_SETTINGS_MODULE=config.settings_test
 .venv/bin/python manage.py check --fail-level WARNING
 .venv/bin/python manage.py makemigrations --check --dry-run -v 1
 echo "==> 测试数据库: ${DATABASE_URL:-SQLite（默认）}"
-exec .venv/bin/python -m pytest --create-db "$@"
+# Two workers: the machine has two cores; each worker gets its own test database.
+exec .venv/bin/python -m pytest --create-db -n 2 "$@"
