@@ -32,6 +32,32 @@ def refused(call, *, code, exc=services.Refused):
     return info.value
 
 
+def walk_to_housing_acceptance(household, officials, give, areas):
+    """审核 through 开工 to 验收 with every signature but the housing bureau's."""
+    walk_to_approval(household, officials, give, areas)
+    give(household, "household_survey", "signed_agreement")
+    approve(household, "township_review", officials["reviewer"])
+    approve(household, "county_approval", officials["county_office"])
+    give(household, "construction_photo", "inspection_photo", "signed_confirmation")
+    approve(household, "start_record", officials["reviewer"])
+    approve(household, "household_confirmation", officials["reviewer"])
+    approve(household, "township_acceptance", officials["leader"])
+
+
+def review_and_post(household, officials, areas, *, held_days_ago, posted_days_ago, days):
+    """The village meeting passes the household and the clerk posts it with its photo."""
+    batches.record_review_meeting(
+        village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(held_days_ago), place="村委会",
+        expected_members=9, present_members=6, votes=[Vote(household.pk, 5, 1, 0)],
+        files={"meeting_minutes_scan": upload(), "sign_in_sheet": upload()},
+    )
+    batch = batches.create_notice_batch(village=areas["village_a"], actor=officials["clerk_a"],
+                                        household_ids=[household.pk], posted_on=days_ago(posted_days_ago),
+                                        ends_on=days_ago(posted_days_ago - days + 1), posted_at="村公示栏")
+    batches.file_notice_photo(batch_id=batch.pk, actor=officials["clerk_a"], upload=upload())
+    return batch
+
+
 @pytest.fixture
 def applied(officials, give, household):
     """A household in 评议 (the clerk has submitted it)."""
@@ -126,14 +152,7 @@ def test_move_in_before_the_site_is_accepted_is_refused(officials, give, areas):
 
 
 def test_the_measured_floor_area_is_checked_again_at_acceptance(officials, give, areas, household):
-    walk_to_approval(household, officials, give, areas)
-    give(household, "household_survey", "signed_agreement")
-    approve(household, "township_review", officials["reviewer"])
-    approve(household, "county_approval", officials["county_office"])
-    give(household, "construction_photo", "inspection_photo", "signed_confirmation")
-    approve(household, "start_record", officials["reviewer"])
-    approve(household, "household_confirmation", officials["reviewer"])
-    approve(household, "township_acceptance", officials["leader"])
+    walk_to_housing_acceptance(household, officials, give, areas)
     before = snapshot(household)
     refused(lambda: approve(household, "housing_acceptance", officials["housing"],
                             changes={"actual_floor_area": "25.01"}), code="floor_area_per_person")
@@ -142,15 +161,7 @@ def test_the_measured_floor_area_is_checked_again_at_acceptance(officials, give,
 
 
 def test_a_notice_cannot_close_before_its_end_date(officials, give, areas, applied):
-    batches.record_review_meeting(
-        village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(1), place="村委会",
-        expected_members=9, present_members=6, votes=[Vote(applied.pk, 5, 1, 0)],
-        files={"meeting_minutes_scan": upload(), "sign_in_sheet": upload()},
-    )
-    batch = batches.create_notice_batch(village=areas["village_a"], actor=officials["clerk_a"],
-                                        household_ids=[applied.pk], posted_on=days_ago(0),
-                                        ends_on=days_ago(-6), posted_at="村公示栏")
-    batches.file_notice_photo(batch_id=batch.pk, actor=officials["clerk_a"], upload=upload())
+    review_and_post(applied, officials, areas, held_days_ago=1, posted_days_ago=0, days=7)
     before = snapshot(applied)
     assert batches.close_due_notices()["moved"] == []
     error = refused(lambda: approve(applied, "resubmit_after_notice", officials["clerk_a"]), code="notice_not_over")
@@ -205,15 +216,7 @@ def test_an_open_objection_holds_the_household_and_an_upheld_one_sends_it_back_t
 
 
 def test_a_dismissed_objection_lets_the_household_continue(officials, give, areas, applied):
-    batches.record_review_meeting(
-        village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(9), place="村委会",
-        expected_members=9, present_members=6, votes=[Vote(applied.pk, 5, 1, 0)],
-        files={"meeting_minutes_scan": upload(), "sign_in_sheet": upload()},
-    )
-    batch = batches.create_notice_batch(village=areas["village_a"], actor=officials["clerk_a"],
-                                        household_ids=[applied.pk], posted_on=days_ago(3),
-                                        ends_on=days_ago(-3), posted_at="村公示栏")
-    batches.file_notice_photo(batch_id=batch.pk, actor=officials["clerk_a"], upload=upload())
+    batch = review_and_post(applied, officials, areas, held_days_ago=9, posted_days_ago=3, days=7)
     objection = batches.record_objection(batch_id=batch.pk, household_id=applied.pk, actor=officials["clerk_a"],
                                          objector="村民王某", content="对住房面积有疑问")
     batches.resolve_objection(objection_id=objection.pk, actor=officials["reviewer"], upheld=False,
@@ -266,14 +269,7 @@ def test_removal_needs_county_approval_by_someone_else(officials, applied):
 
 
 def test_removal_after_move_in_is_refused(officials, give, areas, household):
-    walk_to_approval(household, officials, give, areas)
-    give(household, "household_survey", "signed_agreement")
-    approve(household, "township_review", officials["reviewer"])
-    approve(household, "county_approval", officials["county_office"])
-    give(household, "construction_photo", "inspection_photo", "signed_confirmation")
-    approve(household, "start_record", officials["reviewer"])
-    approve(household, "household_confirmation", officials["reviewer"])
-    approve(household, "township_acceptance", officials["leader"])
+    walk_to_housing_acceptance(household, officials, give, areas)
     approve(household, "housing_acceptance", officials["housing"], changes={"actual_floor_area": "20"})
     before = snapshot(household)
     error = refused(lambda: services.request_removal(household.pk, actor=officials["county_office"], reason="x"),
@@ -283,14 +279,7 @@ def test_removal_after_move_in_is_refused(officials, give, areas, household):
 
 
 def test_a_kept_old_house_needs_county_approval_instead_of_demolition(officials, give, areas, household):
-    walk_to_approval(household, officials, give, areas)
-    give(household, "household_survey", "signed_agreement")
-    approve(household, "township_review", officials["reviewer"])
-    approve(household, "county_approval", officials["county_office"])
-    give(household, "construction_photo", "inspection_photo", "signed_confirmation")
-    approve(household, "start_record", officials["reviewer"])
-    approve(household, "household_confirmation", officials["reviewer"])
-    approve(household, "township_acceptance", officials["leader"])
+    walk_to_housing_acceptance(household, officials, give, areas)
     approve(household, "housing_acceptance", officials["housing"], changes={"actual_floor_area": "20"})
     give(household, "old_new_house_photo", "signed_move_in")
     approve(household, "move_in_confirmation", officials["reviewer"])
