@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from registry import views as registry_views
+
 admin.site.site_header = "易地扶贫搬迁案件审批与档案系统"
 admin.site.site_title = "易地扶贫搬迁管理"
 admin.site.index_title = "业务数据管理"
@@ -9,7 +11,7 @@ admin.site.index_title = "业务数据管理"
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", registry_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("", include("registry.urls")),

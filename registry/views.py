@@ -5,6 +5,7 @@ Every list starts from `visible_to(user)` and every detail goes through a `regis
 chokepoint (404 outside the user's scope); no view filters by area itself.
 """
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -121,3 +122,13 @@ def site_detail(request: HttpRequest, pk) -> HttpResponse:
     site = get_site_for(request.user, pk)
     households = household_rows(Household.objects.visible_to(request.user).filter(site=site))
     return render(request, "registry/site_detail.html", {"site": site, "page": paginate(request, households)})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, recorded in the audit log (never the password itself)."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record(self.request.user, "auth.password_change", self.request.user, {}, request=self.request)
+        return response

@@ -1,0 +1,24 @@
+"""Sign-ins and sign-outs are audit events: auditors trace who was in the system when."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from audit.log import record
+
+
+@receiver(user_logged_in, dispatch_uid="registry.audit_login")
+def audit_login(sender, request, user, **kwargs):
+    record(user, "auth.login", None, {}, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="registry.audit_logout")
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        record(user, "auth.logout", None, {}, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="registry.audit_login_failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    # The username typed, never the password (Django already masks it in `credentials`).
+    record(None, "auth.login_failed", None, {"username": str(credentials.get("username", ""))[:150]},
+           request=request)
