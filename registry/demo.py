@@ -109,6 +109,8 @@ COUNTY_POSTS = [
     ("county_housing", "role_county_housing"),
     ("county_natres", "role_county_natural_resources"),
     ("county_hrss", "role_county_hrss"),
+    ("county_finance", "role_county_finance"),
+    ("county_drc", "role_county_drc"),
     ("county_auditor", "role_auditor"),
     ("county_sysadmin", "role_system_admin"),
 ]

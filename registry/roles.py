@@ -54,6 +54,10 @@ ROLES: dict[str, Role] = {
         Role("role_county_housing", "县住房和城乡建设局", "county", READ_CASES | ACT_ON_CASES),
         Role("role_county_natural_resources", "县自然资源局", "county", READ_CASES | ACT_ON_CASES),
         Role("role_county_hrss", "县人力资源和社会保障局", "county", READ_CASES | ACT_ON_CASES),
+        # Sites (issue 5): the finance bureau books site funds and sits in the joint plan review
+        # (集中会审) with the development-and-reform bureau (workflows/site_stages.py).
+        Role("role_county_finance", "县财政局", "county", READ_CASES | ACT_ON_CASES),
+        Role("role_county_drc", "县发展和改革局", "county", READ_CASES | ACT_ON_CASES),
         # Auditors read everything in scope and change nothing (their findings come later).
         Role("role_auditor", "审计/纪检/复查人员", "county", READ_CASES | REVEAL_ID | {"audit.view_auditevent"}),
         Role("role_system_admin", "系统管理员", "county", READ_CASES | EDIT_HOUSEHOLDS | EDIT_SITES),
