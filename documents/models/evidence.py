@@ -39,6 +39,25 @@ class EvidenceKind(models.TextChoices):
     AFTER_DEMOLITION_PHOTO = "after_demolition_photo", "拆除后照片"
     SITE_APPROVAL_SCAN = "site_approval_scan", "批复文件扫描件"
     SITE_PROGRESS_PHOTO = "site_progress_photo", "建设进度照片"
+    # Sites (workflows/site_stages.py): the papers each stage of a site project needs (seed 002).
+    SITE_SELECTION_STUDY = "site_selection_study", "选址论证报告"
+    GEOLOGICAL_HAZARD_ASSESSMENT = "geological_hazard_assessment", "地质灾害危险性评估报告"
+    IMPLEMENTATION_PLAN = "implementation_plan", "安置点建设实施方案"
+    INDUSTRY_EMPLOYMENT_PLAN = "industry_employment_plan", "后续产业发展和就业扶持方案"
+    SOCIAL_SECURITY_PLAN = "social_security_plan", "社会保障接续方案"
+    DEMOLITION_RECLAMATION_PLAN = "demolition_reclamation_plan", "旧房拆除及复垦复绿方案"
+    TENDER_DOCUMENTS = "tender_documents", "招标文件及中标通知书"
+    CONSTRUCTION_CONTRACT = "construction_contract", "施工合同"
+    DRAWING_REVIEW_CERTIFICATE = "drawing_review_certificate", "施工图审查合格书"
+    CONSTRUCTION_PERMIT = "construction_permit", "施工许可证"
+    COMPLETION_ACCEPTANCE_REPORT = "completion_acceptance_report", "竣工验收报告"
+    FACILITIES_ACCEPTANCE_REPORT = "facilities_acceptance_report", "配套设施验收报告"
+    SETTLEMENT_AUDIT_REPORT = "settlement_audit_report", "竣工结算审计报告"
+    HANDOVER_RECEIPT = "handover_receipt", "交付签收单"
+    FUND_VOUCHER = "fund_voucher", "资金凭证（到账或拨付）"
+    # Households at a site: 分房 (drawing lots or choice) and the self-funds ledger.
+    UNIT_ALLOCATION_RECORD = "unit_allocation_record", "分房记录（抽签或选房确认书）"
+    SELF_FUNDS_RECEIPT = "self_funds_receipt", "自筹资金收支凭证"
     OTHER = "other", "其他"
 
 
