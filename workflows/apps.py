@@ -6,4 +6,5 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "搬迁流程"
 
     def ready(self):
+        from . import document_types  # noqa: F401  (the lifecycle's document types, for get_spec anywhere)
         from . import signals  # noqa: F401
