@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "registry",
     "documents",
     "workflows",
+    "approvals",
 ]
 
 MIDDLEWARE = [
@@ -238,3 +239,13 @@ DOCUMENTS_STORAGE_ALIAS = env.str("DOCUMENTS_STORAGE_ALIAS", default="default")
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # WeasyPrint logs every stylesheet it parses at INFO; keep its warnings (refused URLs, fonts).
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+
+# ---------------------------------------------------------------------------------------------
+# approvals/ (issue 6): the officials' inbox, case pages, batches and printing.
+# ---------------------------------------------------------------------------------------------
+# The inbox badge in the navigation (a bounded count of the user's scoped queue and inbox).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("approvals.context.inbox_badge")
+# Rows per inbox page; counts above APPROVALS_COUNT_CAP show as "999+" (no unbounded COUNT per page).
+APPROVALS_PAGE_SIZE = env.int("APPROVALS_PAGE_SIZE", default=25)
+APPROVALS_COUNT_CAP = env.int("APPROVALS_COUNT_CAP", default=999)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("registry.urls")),
     path("", include("documents.urls")),
+    path("", include("approvals.urls")),
 ]

@@ -1,0 +1,111 @@
+"""Bulk approval (批量审核): one confirmation, many households — each one still approved through
+`workflows.services.decide`, with its own opinion, its own lock and its own audit event.
+
+Only steps that record nothing but an opinion may be done in bulk; a step that records figures
+(the measured area at acceptance, the reclaimed area) is done household by household.
+"""
+
+from dataclasses import dataclass, field
+
+from registry.models import Household
+from registry.policy import Violation
+from workflows import conditions, services, stages
+
+from . import queue
+
+# The steps whose decision is an opinion only (services.STEP_FIELDS records nothing for them).
+BULK_STEPS = frozenset({"township_review", "county_approval", "start_record", "township_acceptance",
+                        "resubmit_after_notice"}) - set(services.STEP_FIELDS)
+
+
+@dataclass
+class PlanRow:
+    task_id: int
+    household: Household
+    step: str
+    step_label: str
+    blockers: list[Violation] = field(default_factory=list)
+    moves_to: str | None = None  # the stage the household enters if this approval completes its stage
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers
+
+    @property
+    def moves_to_label(self) -> str:
+        return queue.stage_label(self.moves_to) if self.moves_to else ""
+
+
+def what_blocks(household, step_code: str, actor) -> tuple[list[Violation], str | None]:
+    """What would refuse approving `step_code` now, and where the household would go: the
+    service's own checks, asked before the official submits (nothing is changed here)."""
+    available = dict((s.code, missing) for s, missing in services.available_steps(household, actor))
+    stage = stages.STAGES.get(household.stage)
+    if stage is None or step_code not in stage.step_codes:
+        return [Violation("not_current_step", "stage", f"该户当前处于“{queue.stage_label(household.stage)}”阶段。")], None
+    if step_code not in available:
+        done = conditions.approved_steps(household)
+        if step_code in done:
+            return [Violation("already_handled", "stage", "该环节已办结。")], None
+        return [Violation("not_available", "stage", "须先完成前一环节，或您的岗位不能办理此环节。")], None
+    found = list(available[step_code])
+    if step_code == "submit_application" or stage.code == stages.S.APPROVAL:
+        from registry import policy
+
+        found += policy.blocking(policy.check_household(household, household.members.all()))
+    done = conditions.approved_steps(household) | {step_code}
+    moves_to = None
+    if set(stage.step_codes) <= done:
+        rest = [b for b in conditions.forward_blockers(household)
+                if b.code not in ("steps_pending",) and b.message not in {f.message for f in found}]
+        found += rest
+        moves_to = stages.next_stage(household.stage)
+    return found, moves_to
+
+
+def plan(actor, task_ids) -> list[PlanRow]:
+    """The rows of the confirmation page: tasks the actor can see, of bulk steps only."""
+    tasks = (queue.with_case(queue.open_tasks().filter(pk__in=list(task_ids)).filter(queue.visible_task_q(actor)))
+             .order_by(queue.HOUSEHOLD + "number"))
+    households = Household.objects.in_bulk([t.case_id for t in tasks])
+    result = []
+    for task in tasks:
+        code = task.flow_task.name
+        household = households[task.case_id]
+        row = PlanRow(task.pk, household, code, queue.step_label(code))
+        if code not in BULK_STEPS:
+            row.blockers = [Violation("not_bulk", "step", "此环节须逐户办理（需录入数据）。")]
+        elif task.owner_id not in (None, actor.pk):
+            row.blockers = [Violation("held_by_other", "step", "该任务已由他人领取。")]
+        else:
+            row.blockers, row.moves_to = what_blocks(household, code, actor)
+        result.append(row)
+    return result
+
+
+@dataclass
+class Result:
+    household: Household
+    step_label: str
+    ok: bool
+    message: str
+
+
+def execute(actor, items, *, request=None) -> list[Result]:
+    """items: (task id, opinion) pairs the official confirmed. Each is re-planned (the page may
+    be stale) and decided on its own; one refusal does not stop the others."""
+    opinions = dict(items)
+    results = []
+    for row in plan(actor, opinions):
+        if row.step not in BULK_STEPS:
+            results.append(Result(row.household, row.step_label, False, row.blockers[0].message))
+            continue
+        try:
+            outcome = services.decide(row.household.pk, step=row.step, actor=actor, decision="approve",
+                                      opinion=opinions[row.task_id], request=request)
+        except services.Refused as exc:
+            results.append(Result(row.household, row.step_label, False, exc.message))
+        else:
+            moved = f"，转入“{queue.stage_label(outcome.moved_to)}”" if outcome.moved_to else ""
+            results.append(Result(row.household, row.step_label, True, f"已同意{moved}。"))
+    return results

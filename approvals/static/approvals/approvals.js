@@ -1,0 +1,53 @@
+/* Small helps on the work pages; everything works without them (the server refuses a repeated
+   submission on its own). */
+(function () {
+  "use strict";
+
+  // A double click sends one request: the submit button is disabled once its form is sent.
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent === "1") { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      form.querySelectorAll("button[data-once]").forEach(function (b) {
+        window.setTimeout(function () { b.disabled = true; b.textContent = "正在提交…"; }, 0);
+      });
+    });
+  });
+  // Buttons outside their form (form="…") too.
+  document.querySelectorAll("button[form]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      window.setTimeout(function () { button.disabled = true; }, 0);
+    });
+  });
+
+  // Select every bulk checkbox of the page.
+  document.querySelectorAll("[data-check-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      document.querySelectorAll('input[type="checkbox"][name="task"]').forEach(function (c) { c.checked = box.checked; });
+    });
+  });
+
+  // Background render progress: poll the status and show the link when it is done.
+  var progress = document.querySelector("[data-progress-url]");
+  if (progress) {
+    var bar = progress.querySelector("progress");
+    var text = progress.querySelector("[data-progress-text]");
+    var done = document.querySelector("[data-progress-done]");
+    var poll = function () {
+      fetch(progress.dataset.progressUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          bar.max = data.total || 1;
+          bar.value = data.done + data.failed;
+          text.textContent = data.status_label + "：" + (data.done + data.failed) + " / " + data.total + "（" + data.percent + "%）";
+          if (data.status === "finished" || data.status === "failed") {
+            if (done) { done.hidden = false; }
+          } else {
+            window.setTimeout(poll, 1500);
+          }
+        })
+        .catch(function () { window.setTimeout(poll, 4000); });
+    };
+    poll();
+  }
+})();

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from .views import batches, bulk, case, inbox, printing
+
+app_name = "approvals"
+
+urlpatterns = [
+    # 待办: inbox, queue, the area's tasks; claim / release / reassign; search by ID (POST only).
+    path("work/", inbox.inbox, name="inbox"),
+    path("work/search-id/", inbox.search_id, name="search_id"),
+    path("work/tasks/<int:task_pk>/claim/", inbox.claim, name="claim"),
+    path("work/tasks/<int:task_pk>/release/", inbox.release, name="release"),
+    path("work/tasks/<int:task_pk>/reassign/", inbox.reassign, name="reassign"),
+    path("work/bulk/", bulk.bulk_approve, name="bulk"),
+    # 案件办理: the household's page and its actions.
+    path("cases/<int:pk>/", case.case_detail, name="case"),
+    path("cases/<int:pk>/decide/", case.decide, name="decide"),
+    path("cases/<int:pk>/removal/request/", case.removal_request, name="removal_request"),
+    path("cases/<int:pk>/removal/decide/", case.removal_decide, name="removal_decide"),
+    path("evidence/<int:pk>/thumbnail/", case.evidence_thumbnail, name="evidence_thumbnail"),
+    # 评议与公示.
+    path("meetings/", batches.meeting_list, name="meeting_list"),
+    path("meetings/new/", batches.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", batches.meeting_detail, name="meeting_detail"),
+    path("notices/", batches.notice_list, name="notice_list"),
+    path("notices/new/", batches.notice_new, name="notice_new"),
+    path("notices/<int:pk>/", batches.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/photo/", batches.notice_photo, name="notice_photo"),
+    path("notices/<int:pk>/objections/", batches.notice_objection, name="notice_objection"),
+    path("notices/<int:pk>/print-forms/", batches.notice_print_forms, name="notice_print_forms"),
+    path("objections/<int:pk>/resolve/", batches.objection_resolve, name="objection_resolve"),
+    # 打印.
+    path("print/versions/<int:pk>/", printing.version_pdf, name="version_pdf"),
+    path("print/batches/<int:pk>/", printing.render_progress, name="render_progress"),
+    path("print/batches/<int:pk>/merged.pdf", printing.render_merged, name="render_merged"),
+]

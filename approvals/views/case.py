@@ -1,0 +1,312 @@
+"""The household's case page (案件办理): header, members, policy check, timeline, documents,
+evidence, and the actions the official may take now — each form listing what is still missing
+before it is submitted. Posts go to workflows.services; a refusal re-renders the page with the
+typed input kept and each message next to its field.
+"""
+
+import io
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEvent
+from documents.models import Document, Evidence
+from documents.permissions import ADD_DOCUMENT, ADD_EVIDENCE, READ_HOUSEHOLD
+from registry import policy
+from registry.models import Relation
+from registry.roles import ROLES
+from registry.scope import area_q, get_household_for
+from workflows import conditions, deadlines, services, stages
+from workflows import evidence as wf_evidence
+from workflows.models import Decision, Opinion
+
+from .. import bulk, queue, tasks_service
+from ..forms import DecisionForm, RemovalDecisionForm, RemovalRequestForm, add_violations
+from . import refusal_status
+
+TASK_EVENTS = {"task.claim": "领取任务", "task.release": "释放任务", "task.reassign": "改派任务"}
+
+
+def _name(user):
+    if user is None:
+        return "系统"
+    return f"{user.last_name}{user.first_name}" or user.get_username()
+
+
+def _open_tasks(household):
+    tasks = (queue.open_tasks().filter(**{queue.PROCESS + "household": household}).select_related("owner")
+             .order_by("id"))
+    return {t.flow_task.name: t for t in tasks}
+
+
+def _officers(household):
+    ids = set()
+    for role in (stages.REVIEWER, stages.LEADER):
+        ids |= set(tasks_service.eligible_officials(role, household).values_list("pk", flat=True))
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
+
+
+def _seen(household):
+    return {"seen_stage": household.stage, "seen_round": household.stage_round}
+
+
+def _step_forms(request, household, bound=None):
+    """One form per step the user may act on now, with what still blocks approving it."""
+    tasks = _open_tasks(household)
+    result = []
+    for step, _missing in services.available_steps(household, request.user):
+        fields = services.STEP_FIELDS.get(step.code, set())
+        if bound is not None and bound.prefix == step.code:
+            form = bound
+        else:
+            form = DecisionForm(initial={"step": step.code, **_seen(household)}, step_fields=fields,
+                                officers=_officers(household) if "follow_up_officer" in fields else None,
+                                prefix=step.code)
+        blockers, moves_to = bulk.what_blocks(household, step.code, request.user)
+        task = tasks.get(step.code)
+        held_by_other = task is not None and task.owner_id not in (None, request.user.pk)
+        result.append(SimpleNamespace(
+            step=step, form=form, blockers=blockers, moves_to=queue.stage_label(moves_to) if moves_to else "",
+            task=task, held_by_other=held_by_other, holder=_name(task.owner) if task and task.owner else "",
+            can_return=stages.previous_stage(household.stage) is not None,
+            evidence=[(k, wf_evidence.kind_label(k), k in wf_evidence.present_kinds(household))
+                      for k in step.evidence],
+        ))
+    return result
+
+
+def _pending_removal(household):
+    last = (Opinion.objects.filter(household=household, stage=household.stage, round=household.stage_round,
+                                   step__in=[stages.REMOVAL_REQUEST.code, stages.REMOVAL_APPROVAL.code])
+            .select_related("actor").order_by("-id").first())
+    return last if last and last.step == stages.REMOVAL_REQUEST.code else None
+
+
+def _removal(request, household, bound_request=None, bound_decision=None):
+    user = request.user
+    pending = _pending_removal(household)
+    removable = household.stage in [s.code for s in stages.HOUSEHOLD_STAGES if s.removable]
+    can_request = (removable and pending is None
+                   and services.acting_role(user, stages.REMOVAL_REQUEST.roles, household) is not None)
+    can_decide = (pending is not None
+                  and services.acting_role(user, stages.REMOVAL_APPROVAL.roles, household) is not None)
+    return SimpleNamespace(
+        pending=pending, pending_by=_name(pending.actor) if pending else "",
+        own_request=pending is not None and pending.actor_id == user.pk,
+        request_form=(bound_request or RemovalRequestForm(initial=_seen(household), prefix="removal"))
+        if can_request else None,
+        decision_form=(bound_decision or RemovalDecisionForm(initial=_seen(household), prefix="removal_decision"))
+        if can_decide else None,
+    )
+
+
+def _timeline(household):
+    """Opinions and task events of the case, oldest first."""
+    entries = []
+    for o in Opinion.objects.filter(household=household).select_related("actor").order_by("created_at", "id"):
+        entries.append(SimpleNamespace(
+            at=o.created_at, stage=queue.stage_label(o.stage), round=o.round,
+            what=_opinion_step_label(o.step), decision=o.get_decision_display(), decision_code=o.decision,
+            text=o.text, who=_name(o.actor), role=ROLES[o.role].label if o.role in ROLES else "",
+        ))
+    events = AuditEvent.objects.filter(target_type="registry.household", target_id=str(household.pk),
+                                       action__in=list(TASK_EVENTS)).order_by("id")
+    for e in events:
+        data = e.data or {}
+        detail = queue.step_label(data.get("step", ""))
+        if e.action == "task.reassign":
+            detail += f"：{data.get('previous_owner') or '（未领取）'} → {data.get('new_owner')}"
+            if data.get("reason"):
+                detail += f"（{data['reason']}）"
+        entries.append(SimpleNamespace(
+            at=e.occurred_at, stage=queue.stage_label(data.get("stage", "")), round=data.get("round"),
+            what=TASK_EVENTS[e.action], decision="", decision_code="task", text=detail, who=e.actor_username,
+            role="",
+        ))
+    entries.sort(key=lambda x: x.at)
+    return entries
+
+
+def _opinion_step_label(code):
+    special = {"review_meeting": "民主评议", "objection": "公示异议处理",
+               stages.REMOVAL_REQUEST.code: stages.REMOVAL_REQUEST.label,
+               stages.REMOVAL_APPROVAL.code: stages.REMOVAL_APPROVAL.label,
+               stages.DEMOLITION_EXEMPTION_APPROVAL.code: stages.DEMOLITION_EXEMPTION_APPROVAL.label}
+    if code in special:
+        return special[code]
+    definition = queue.step_def(code)
+    return definition.label if definition else code
+
+
+def _documents(user, household):
+    return (Document.objects.filter(Q(household=household) | Q(households=household))
+            .filter(area_q(user, READ_HOUSEHOLD)).distinct().prefetch_related("versions").order_by("-id"))
+
+
+def _context(request, household, *, bound=None, bound_request=None, bound_decision=None):
+    user = request.user
+    members = list(household.members.all())
+    violations = policy.check_household(household, members)
+    due = deadlines.due_at(household)
+    tasks = _open_tasks(household)
+    return {
+        "household": household,
+        "members": members,
+        "head": next((m for m in members if m.relation == Relation.HEAD), None),
+        "errors": [v for v in violations if v.blocking],
+        "warnings": [v for v in violations if not v.blocking],
+        "can_reveal": user.has_perm("registry.reveal_idnumber", household),
+        "due": due,
+        "overdue": deadlines.is_overdue(household),
+        "stage_blockers": [b for b in conditions.forward_blockers(household) if b.code != "no_next_stage"]
+        if household.stage in stages.STAGES else [],
+        "tasks": [SimpleNamespace(task=t, label=queue.step_label(code), holder=_name(t.owner) if t.owner else "",
+                                  mine=t.owner_id == user.pk,
+                                  can_claim=t.owner_id is None and services.acting_role(
+                                      user, (tasks_service._role_of(t),), household) is not None,
+                                  can_reassign=queue.is_supervisor_of(user, household))
+                  for code, t in tasks.items()],
+        "step_forms": _step_forms(request, household, bound),
+        "removal": _removal(request, household, bound_request, bound_decision),
+        "timeline": _timeline(household),
+        "documents": _documents(user, household),
+        "evidence": Evidence.objects.filter(household=household).filter(area_q(user, READ_HOUSEHOLD))
+        .select_related("uploaded_by").order_by("stage", "-uploaded_at"),
+        "can_upload": user.has_perm(ADD_EVIDENCE, household),
+        "can_generate": user.has_perm(ADD_DOCUMENT, household),
+        "stages": [(s.code, s.label) for s in stages.HOUSEHOLD_STAGES],
+        "stage_index": stages.ORDER.index(household.stage) if household.stage in stages.ORDER else -1,
+    }
+
+
+@never_cache
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_for(request.user, pk)
+    return render(request, "approvals/case.html", _context(request, household))
+
+
+def _stale(household, form) -> bool:
+    """The page was made for another stage or round: a repeated or late submission."""
+    data = form.data
+    prefix = f"{form.prefix}-" if form.prefix else ""
+    return (data.get(f"{prefix}seen_stage") != household.stage
+            or data.get(f"{prefix}seen_round") != str(household.stage_round))
+
+
+STALE = "该户的办理状态已在您提交前发生变化（可能是重复提交，或他人已办理），本次提交未重复执行。请查看最新状态。"
+
+
+def _refused(request, household, exc, **bound):
+    status = refusal_status(exc)
+    if status == 404:
+        raise Http404(exc.message)
+    if status == 409:
+        messages.info(request, exc.message)
+        return redirect("approvals:case", pk=household.pk)
+    form = next(iter(bound.values()))
+    add_violations(form, exc.violations)
+    return render(request, "approvals/case.html", _context(request, household, **bound), status=status)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_for(request.user, pk)
+    step = request.POST.get("step_code", "")
+    fields = services.STEP_FIELDS.get(step, set())
+    form = DecisionForm(request.POST, step_fields=fields, prefix=step,
+                        officers=_officers(household) if "follow_up_officer" in fields else None)
+    if _stale(household, form):
+        messages.info(request, STALE)
+        return redirect("approvals:case", pk=household.pk)
+    if not form.is_valid():
+        return render(request, "approvals/case.html", _context(request, household, bound=form), status=400)
+    task = _open_tasks(household).get(step)
+    if task is not None and task.owner_id not in (None, request.user.pk):
+        form.add_error(None, f"该任务已由{_name(task.owner)}领取办理；如需由您办理，请其释放或由分管领导改派。")
+        return render(request, "approvals/case.html", _context(request, household, bound=form), status=409)
+    data = form.cleaned_data
+    try:
+        outcome = services.decide(household.pk, step=step, actor=request.user, decision=data["decision"],
+                                  opinion=data["opinion"], request=request, changes=form.changes() or None)
+    except services.Refused as exc:
+        return _refused(request, household, exc, bound=form)
+    label = queue.step_label(step)
+    if data["decision"] == Decision.RETURN:
+        messages.success(request, f"已退回“{label}”，该户回到“{queue.stage_label(outcome.moved_to)}”阶段。")
+    elif outcome.moved_to:
+        messages.success(request, f"已同意“{label}”，该户进入“{queue.stage_label(outcome.moved_to)}”阶段。")
+    else:
+        messages.success(request, f"已同意“{label}”。")
+    for warning in outcome.warnings:
+        messages.warning(request, warning.message)
+    return redirect("approvals:case", pk=household.pk)
+
+
+@login_required
+@require_POST
+def removal_request(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_for(request.user, pk)
+    form = RemovalRequestForm(request.POST, prefix="removal")
+    if _stale(household, form):
+        messages.info(request, STALE)
+        return redirect("approvals:case", pk=household.pk)
+    if not form.is_valid():
+        return render(request, "approvals/case.html", _context(request, household, bound_request=form), status=400)
+    try:
+        services.request_removal(household.pk, actor=request.user, reason=form.cleaned_data["reason"],
+                                 request=request)
+    except services.Refused as exc:
+        return _refused(request, household, exc, bound_request=form)
+    messages.success(request, "已提出清退申请，待县易地扶贫搬迁办公室审批。")
+    return redirect("approvals:case", pk=household.pk)
+
+
+@login_required
+@require_POST
+def removal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_for(request.user, pk)
+    form = RemovalDecisionForm(request.POST, prefix="removal_decision")
+    if _stale(household, form):
+        messages.info(request, STALE)
+        return redirect("approvals:case", pk=household.pk)
+    if not form.is_valid():
+        return render(request, "approvals/case.html", _context(request, household, bound_decision=form), status=400)
+    try:
+        outcome = services.decide_removal(household.pk, actor=request.user, approve=form.cleaned_data["approve"],
+                                          opinion=form.cleaned_data["opinion"], request=request)
+    except services.Refused as exc:
+        return _refused(request, household, exc, bound_decision=form)
+    messages.success(request, "已同意清退，该户已清退。" if outcome.moved_to else "已不同意清退，该户继续办理。")
+    return redirect("approvals:case", pk=household.pk)
+
+
+@login_required
+def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A small preview of a photo or scan on the case page (the full file is the audited download)."""
+    from PIL import Image, ImageOps
+
+    from documents import storage
+    from documents.views.access import get_evidence_for
+
+    item = get_evidence_for(request.user, pk)
+    if not item.is_image:
+        raise Http404("该材料没有缩略图。")
+    with storage.open_stored(item.storage_name) as handle:
+        image = Image.open(handle)
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((240, 180))
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=75)
+    response = HttpResponse(out.getvalue(), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

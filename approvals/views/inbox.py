@@ -1,0 +1,240 @@
+"""The inbox (待办): the tasks a user holds, the queue they may take from, and — for supervisors —
+every open task of their area; claim, release, reassign; search and filters.
+
+Every list starts from `approvals.queue` (the one scoping function of tasks). Pages show
+`page_size` rows and fetch one more to know whether a next page exists: no COUNT over the table.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
+
+from registry.idnumbers import mask_id_number
+from registry.models import AdminArea, AreaLevel, Member, ResettlementSite, level_of_code
+from registry.models import PREFIX_LENGTH
+from registry.scope import area_q
+from workflows.services import Refused
+
+from .. import queue, tasks_service
+from ..bulk import BULK_STEPS
+from ..forms import IdSearchForm, InboxFilterForm, ReassignForm
+from . import refusal_status
+
+ID_SEARCH_KEY = "approvals_id_search"
+TABS = [("inbox", "待我办理"), ("queue", "可领取"), ("area", "辖区全部")]
+
+
+def _page_size() -> int:
+    return getattr(settings, "APPROVALS_PAGE_SIZE", 25)
+
+
+def _area_choices(user):
+    areas = (AdminArea.objects.filter(area_q(user, "registry.view_adminarea", field="code"))
+             .filter(level__in=[AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]).order_by("code")
+             .values_list("code", "name", "level")[:500])
+    return [(code, ("　" if level == AreaLevel.VILLAGE else "") + name) for code, name, level in areas]
+
+
+def _site_choices(user):
+    sites = ResettlementSite.objects.visible_to(user).order_by("code").values_list("pk", "name")[:200]
+    return [(str(pk), name) for pk, name in sites]
+
+
+def _base(user, tab):
+    if tab == "queue":
+        return queue.queue(user)
+    if tab == "area":
+        return queue.supervised(user)
+    return queue.inbox(user)
+
+
+def _filtered(qs, form, id_search):
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("step"):
+        qs = queue.filter_step(qs, data["step"])
+    if data.get("area"):
+        code = data["area"]
+        qs = qs.filter(**{queue.AREA_FIELD + "__startswith": code[: PREFIX_LENGTH[level_of_code(code)]]})
+    if data.get("site"):
+        qs = qs.filter(**{queue.HOUSEHOLD + "site_id": data["site"]})
+    if data.get("overdue"):
+        qs = queue.overdue_filter(qs)
+    q = data.get("q")
+    if q:
+        if q.isdigit():
+            qs = qs.filter(**{queue.HOUSEHOLD + "number__startswith": q})
+        else:
+            heads = Member.objects.filter(relation="head", name__startswith=q).values("household_id")
+            qs = qs.filter(**{queue.PROCESS + "household_id__in": heads})
+    if id_search is not None:
+        qs = qs.filter(**{queue.PROCESS + "household_id__in": id_search["ids"]})
+    return qs
+
+
+def _sorted(qs, sort):
+    if sort == "newest":
+        return qs.order_by("-created", "-id")
+    if sort == "number":
+        return qs.order_by(queue.HOUSEHOLD + "number", "id")
+    return qs.order_by("created", "id")
+
+
+class LazyPage:
+    """A page that knows whether a next one exists without counting the table."""
+
+    def __init__(self, qs, number, size):
+        self.number = number
+        found = list(qs[(number - 1) * size: number * size + 1])
+        self.has_next = len(found) > size
+        self.object_list = found[:size]
+        self.has_previous = number > 1
+        self.start_index = (number - 1) * size + 1 if self.object_list else 0
+        self.end_index = (number - 1) * size + len(self.object_list)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    is_supervisor = queue.supervisor_q(user) != queue.NOTHING
+    tabs = [(code, label) for code, label in TABS if code != "area" or is_supervisor]
+    tab_counts = {code: queue.bounded_count(_base(user, code)) for code, _ in tabs}
+    tab = request.GET.get("tab")
+    if tab not in dict(tabs):
+        tab = "inbox" if tab_counts["inbox"] or not tab_counts["queue"] else "queue"
+
+    codes = queue.steps_for(user) if tab != "area" else [c for c in queue.step_nodes()]
+    form = InboxFilterForm(request.GET or None, steps=[(c, queue.step_label(c)) for c in codes],
+                           areas=_area_choices(user), sites=_site_choices(user))
+    id_search = request.session.get(ID_SEARCH_KEY) if request.GET.get("idsearch") else None
+
+    base = _base(user, tab)
+    qs = _filtered(base, form, id_search)
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    page = LazyPage(queue.with_case(_sorted(qs, sort)), number, _page_size())
+    rows = queue.rows(page.object_list)
+
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "approvals/inbox.html", {
+        "tab": tab,
+        "tabs": [(code, label, tab_counts[code]) for code, label in tabs],
+        "form": form,
+        "id_form": IdSearchForm(),
+        "id_search": id_search,
+        "page": page,
+        "rows": rows,
+        "step_counts": queue.counts_per_step(base, codes),
+        "query": params.urlencode(),
+        "step_query": _without(params, "step"),
+        "is_supervisor": is_supervisor,
+        "bulk_steps": BULK_STEPS,
+        "roles": queue.role_labels(user),
+    })
+
+
+def _without(params, key):
+    copy = params.copy()
+    copy.pop(key, None)
+    return copy.urlencode()
+
+
+@login_required
+@require_POST
+def search_id(request: HttpRequest) -> HttpResponse:
+    """Search by a full ID number: posted, kept in the session, never put in an address."""
+    form = IdSearchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors["id_number"]))
+        request.session.pop(ID_SEARCH_KEY, None)
+        return redirect("approvals:inbox")
+    number = form.cleaned_data["id_number"]
+    ids = list(Member.find_by_id_number(number).values_list("household_id", flat=True)[:20])
+    request.session[ID_SEARCH_KEY] = {"ids": ids, "label": mask_id_number(number)}
+    tab = request.POST.get("tab") if request.POST.get("tab") in dict(TABS) else "inbox"
+    return redirect(f"{reverse('approvals:inbox')}?{urlencode({'tab': tab, 'idsearch': 1})}")
+
+
+def _back(request, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _report(request, exc: Refused):
+    level = messages.INFO if refusal_status(exc) == 409 else messages.ERROR
+    messages.add_message(request, level, exc.message)
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, task_pk: int) -> HttpResponse:
+    try:
+        tasks_service.claim(task_pk, actor=request.user, request=request)
+    except Refused as exc:
+        if refusal_status(exc) == 404:
+            raise Http404(exc.message)
+        _report(request, exc)
+    else:
+        messages.success(request, "已领取该任务，请及时办理。")
+    return _back(request, "approvals:inbox")
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, task_pk: int) -> HttpResponse:
+    try:
+        tasks_service.release(task_pk, actor=request.user, request=request)
+    except Refused as exc:
+        if refusal_status(exc) == 404:
+            raise Http404(exc.message)
+        _report(request, exc)
+    else:
+        messages.success(request, "已释放该任务，其他同岗位人员可以领取。")
+    return _back(request, "approvals:inbox")
+
+
+@login_required
+def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """The supervisor's form: who may take over this task (same post, same area)."""
+    from viewflow.workflow.models import Task
+
+    task = (queue.with_case(queue.supervised(request.user).filter(pk=task_pk)).first())
+    if task is None:
+        raise Http404("未找到该任务，或不在您的管辖范围内。")
+    row = queue.rows([task])[0]
+    household = Task.objects.get(pk=task.pk).process.householdprocess.household
+    officials = tasks_service.eligible_officials(tasks_service._role_of(task), household)
+    if task.owner_id:
+        officials = officials.exclude(pk=task.owner_id)
+    form = ReassignForm(request.POST or None, officials=officials)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            tasks_service.reassign(task.pk, actor=request.user, to_user=form.cleaned_data["to_user"],
+                                   reason=form.cleaned_data["reason"], request=request)
+        except Refused as exc:
+            status = refusal_status(exc)
+            if status == 409:
+                messages.info(request, exc.message)
+                return redirect(f"{reverse('approvals:inbox')}?tab=area")
+            from ..forms import add_violations
+
+            add_violations(form, exc.violations)
+        else:
+            messages.success(request, f"已将“{row.step_label}”（{task.case_number}）改派。")
+            return redirect(f"{reverse('approvals:inbox')}?tab=area")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "approvals/reassign.html", {"row": row, "form": form, "household": household},
+                  status=status)
