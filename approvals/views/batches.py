@@ -164,10 +164,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _batch_documents(user, doc_type, household_ids, since):
+    """[(document, its current version)] of one type generated for these households since then."""
     if not household_ids:
-        return Document.objects.none()
-    return (Document.objects.filter(doc_type=doc_type, households__in=household_ids, created_at__gte=since)
-            .filter(area_q(user, READ)).distinct().prefetch_related("versions").order_by("id"))
+        return []
+    documents = (Document.objects.filter(doc_type=doc_type, households__in=household_ids, created_at__gte=since)
+                 .filter(area_q(user, READ)).distinct().prefetch_related("versions").order_by("id"))
+    return [(d, max(d.versions.all(), key=lambda v: v.version)) for d in documents if d.versions.all()]
 
 
 # --- notice batches (公示) ---------------------------------------------------------------------
