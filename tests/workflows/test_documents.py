@@ -50,10 +50,13 @@ WITHOUT_HOUSEHOLD_NUMBER = PUBLIC
 @pytest.fixture
 def named(officials):
     """Officials with the names printed in signature blocks (user.get_full_name())."""
-    for key, name in {"head_a": "王村长", "reviewer": "李审核", "leader": "周镇长", "county_office": "赵县办",
-                      "housing": "钱住建", "natres": "孙自然"}.items():
+    for key, name in {"head_a": "王村长", "reviewer": "李审核", "leader": "周镇长", "housing": "钱住建",
+                      "natres": "孙自然"}.items():
         officials[key].first_name = name
         officials[key].save(update_fields=["first_name"])
+    # Given and family name in their own fields: printed family name first, no space (赵县办).
+    officials["county_office"].first_name, officials["county_office"].last_name = "县办", "赵"
+    officials["county_office"].save(update_fields=["first_name", "last_name"])
     return officials
 
 
@@ -158,6 +161,10 @@ def test_the_approval_form_prints_each_level_as_recorded(named, give, areas, fam
 def test_the_later_forms_say_what_was_measured_and_who_signed(named, give, areas, family,
                                                               django_capture_on_commit_callbacks):
     Member.objects.filter(household=family).update(employment=Employment.UNEMPLOYED)
+    cadre = named["clerk_a"]
+    cadre.first_name, cadre.last_name = "德荣", "韦"
+    cadre.save(update_fields=["first_name", "last_name"])
+    type(family).objects.filter(pk=family.pk).update(responsible_cadre=cadre)
     walk(family, named, give, areas, django_capture_on_commit_callbacks)
     found = documents_of(family)
 
@@ -175,6 +182,7 @@ def test_the_later_forms_say_what_was_measured_and_who_signed(named, give, areas
     assert "0.35亩" in demolition and "233.33㎡" in demolition and "孙自然" in demolition
     card = text_of(found["follow_up_card"])
     assert "周镇长" in card  # the follow-up officer chosen at 拆旧复垦
+    assert "包保责任人（签字）：韦德荣" in card
     # Three members able and willing to work, none employed: the card warns (registry.policy.check_employment).
     assert "预警：该户有劳动能力且有就业意愿的成员，但尚无一人就业" in card
 

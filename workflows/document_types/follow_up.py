@@ -41,7 +41,7 @@ def build_context(subject: Subject, *, public: bool) -> dict:
         "household": data,
         "moved_in_at": signature(last_round_approvals(household, S.MOVE_IN).get("move_in_confirmation"))["signed_at"],
         "officer": person_name(household.follow_up_officer),
-        "cadre": data["responsible_cadre"],
+        "cadre": person_name(household.responsible_cadre),
         "members": rows,
         "able_count": sum(1 for r in rows if r["can_work"]),
         "employed_count": sum(1 for r in rows if r["employed"]),
