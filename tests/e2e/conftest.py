@@ -1,0 +1,73 @@
+"""Real-browser tests: Playwright's Python package driving Debian's chromium (TRAPS.md: it cannot
+download a browser here) against pytest-django's live server on 127.0.0.1.
+
+Screenshots go to test-artifacts/ (gitignored; CI keeps them as artifacts)."""
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes between
+# browser steps are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "pw-for-tests-1"  # tests/conftest.py make_official
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("chromium is not installed (scripts/setup.sh --dev installs it)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def session_for(browser, live_server):
+    """A logged-in page per official, each in its own browser context (cookies apart)."""
+    contexts = []
+
+    def session_for(user):
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
+                                      base_url=live_server.url, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", user.get_username())
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    yield session_for
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def image_file(tmp_path):
+    def image_file(name, color=(120, 160, 200)):
+        path = tmp_path / name
+        buffer = io.BytesIO()
+        Image.new("RGB", (320, 240), color).save(buffer, format="PNG")
+        path.write_bytes(buffer.getvalue())
+        return str(path)
+
+    return image_file
