@@ -249,3 +249,20 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("approvals.context.inbox_ba
 # Rows per inbox page; counts above APPROVALS_COUNT_CAP show as "999+" (no unbounded COUNT per page).
 APPROVALS_PAGE_SIZE = env.int("APPROVALS_PAGE_SIZE", default=25)
 APPROVALS_COUNT_CAP = env.int("APPROVALS_COUNT_CAP", default=999)
+
+
+# ---------------------------------------------------------------------------------------------
+# workflows/ sites (issue 5): the site lifecycle, joint plan review, funds. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# The county bureaus of the joint plan review (集中会审), as role codenames; each signs in parallel
+# and the review waits for all. Any of: role_county_office, role_county_housing,
+# role_county_natural_resources, role_county_finance, role_county_drc, role_county_hrss.
+SITE_JOINT_REVIEW_ROLES = env.list("SITE_JOINT_REVIEW_ROLES", default=[
+    "role_county_office", "role_county_housing", "role_county_natural_resources", "role_county_finance",
+])
+# seed 002 "在建项目要按施工进度匹配拨款进度": disbursed ≤ arrived and ≤ planned × (progress +
+# this share). 0.30: the advance payment may be at most 30 % of the contract (建设工程价款结算暂行办法).
+SITE_DISBURSEMENT_ADVANCE_SHARE = env.str("SITE_DISBURSEMENT_ADVANCE_SHARE", default="0.30")
+# seed 002 "达到招标规模标准的，必须依法招标": a construction contract from this amount (yuan) must be
+# tendered (必须招标的工程项目规定, 国家发展改革委令第16号: 400万元).
+SITE_TENDER_THRESHOLD = env.str("SITE_TENDER_THRESHOLD", default="4000000")
