@@ -40,6 +40,13 @@ def after_notice_closed(batch) -> None:
 
 
 def _render_each(kinds, actor_id, *, household_ids, single=False, **options):
+    """Hand the renders to Celery: a worker when REDIS_URL is set, inline (eager) otherwise."""
+    from .tasks import render_lifecycle_documents
+
+    render_lifecycle_documents.delay(list(kinds), actor_id, list(household_ids), single, options)
+
+
+def render_now(kinds, actor_id, household_ids, single, options):
     for kind in kinds:
         try:
             from .documents import render_lifecycle_document

@@ -11,3 +11,13 @@ def close_due_notices():
 
     result = close()
     return {"moved": len(result["moved"]), "waiting": len(result["waiting"])}
+
+
+@shared_task(name="workflows.tasks.render_lifecycle_documents")
+def render_lifecycle_documents(kinds, actor_id, household_ids, single, options):
+    """The documents a committed lifecycle move calls for (see workflows.paperwork)."""
+    import config.urls  # noqa: F401
+
+    from .paperwork import render_now
+
+    render_now(kinds, actor_id, household_ids, single, options)

@@ -36,7 +36,14 @@ class DocumentSpec:
     title: Callable[[Subject], str]
     # Posted for the public: masked values only, checked by masking.assert_public_context.
     public: bool = False
+    # Whether the PDF prints full ID numbers (downloads are then flagged in the audit log).
+    # Unset: every non-public type is assumed to; internal forms that mask say False.
+    full_id_numbers: bool | None = None
     options: tuple[str, ...] = field(default=())
+
+    @property
+    def contains_unmasked_ids(self) -> bool:
+        return (not self.public) if self.full_id_numbers is None else self.full_id_numbers
 
     @cached_property
     def template_version(self) -> str:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from documents.masking import mask_id_number, mask_phone
 from registry.models import AdminArea, Household, Member, Relation
+from registry.people import display_name
 
 
 def chinese_date(value: datetime.date | None) -> str:
@@ -61,5 +62,5 @@ def household_data(household: Household, *, public: bool, area: dict | None = No
         "self_funding": _decimal(household.self_funding),
         "homestead_area": _decimal(household.homestead_area),
         "contact_phone": mask_phone(household.contact_phone) if public else household.contact_phone,
-        "responsible_cadre": (cadre.get_full_name() or cadre.get_username()) if cadre else "",
+        "responsible_cadre": display_name(cadre),
     }

@@ -378,3 +378,13 @@ def test_the_demolition_sheet_prints_an_approved_exemption_instead_of_an_area(na
     assert "亩" not in demolition
     acceptance = text_of(found["acceptance_form"])
     assert "60.50㎡" in acceptance and "20.17㎡" in acceptance  # 3 persons: within 75 ㎡
+
+
+def test_only_forms_that_print_full_id_numbers_flag_their_downloads():
+    from documents.types import get_spec
+
+    flagged = {code for code in ("application_form", "approval_form", "relocation_agreement", "review_record",
+                                 "construction_start", "acceptance_form", "move_in_confirmation",
+                                 "demolition_acceptance", "follow_up_card", "public_notice", "notice_result")
+               if get_spec(code).contains_unmasked_ids}
+    assert flagged == {"application_form", "approval_form", "relocation_agreement"}

@@ -18,6 +18,7 @@ from registry.models import HouseholdStage as S
 
 from .. import deadlines
 from ..models import Decision, Opinion
+from registry.people import display_name as person_name
 
 # The same patterns documents.masking refuses on a public page; here they are masked in free text
 # (an objection or a resolution an official typed may quote a number).
@@ -25,18 +26,6 @@ _ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 _MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 _CHINESE_DIGITS = "零一二三四五六七八九十"
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def person_name(user) -> str:
-    """The name printed under a signature: user.get_full_name(), or the username. A Chinese name
-    is printed family name first without a space (韦德荣), not in get_full_name()'s "德荣 韦"."""
-    if user is None:
-        return ""
-    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
-    if _CJK.search(first + last):
-        return last + first
-    return user.get_full_name() or user.get_username()
 
 
 def local_date(value: datetime.datetime | None) -> datetime.date | None:

@@ -45,6 +45,7 @@ def build_context(subject: Subject, *, public: bool) -> dict:
 
 SPEC = register(DocumentSpec(
     code="demolition_acceptance",
+    full_id_numbers=False,  # prints masked numbers only
     label="拆旧复垦验收单",
     number_word="复垦",
     template="documents/pdf/demolition_acceptance.html",

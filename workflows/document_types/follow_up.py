@@ -53,6 +53,7 @@ def build_context(subject: Subject, *, public: bool) -> dict:
 
 SPEC = register(DocumentSpec(
     code="follow_up_card",
+    full_id_numbers=False,  # prints masked numbers only
     label="后扶帮扶卡",
     number_word="后扶",
     template="documents/pdf/follow_up_card.html",

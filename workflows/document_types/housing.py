@@ -44,6 +44,7 @@ def construction_start_context(subject: Subject, *, public: bool) -> dict:
 
 CONSTRUCTION_START = register(DocumentSpec(
     code="construction_start",
+    full_id_numbers=False,  # prints masked numbers only
     label="开工确认单",
     number_word="开工",
     template="documents/pdf/construction_start.html",
@@ -102,6 +103,7 @@ def acceptance_form_context(subject: Subject, *, public: bool) -> dict:
 
 ACCEPTANCE_FORM = register(DocumentSpec(
     code="acceptance_form",
+    full_id_numbers=False,  # prints masked numbers only
     label="竣工验收单",
     number_word="验收",
     template="documents/pdf/acceptance_form.html",
@@ -132,6 +134,7 @@ def move_in_context(subject: Subject, *, public: bool) -> dict:
 
 MOVE_IN_CONFIRMATION = register(DocumentSpec(
     code="move_in_confirmation",
+    full_id_numbers=False,  # prints masked numbers only
     label="入住确认书",
     number_word="入住",
     template="documents/pdf/move_in_confirmation.html",

@@ -77,6 +77,7 @@ def review_record_title(subject: Subject) -> str:
 
 REVIEW_RECORD = register(DocumentSpec(
     code="review_record",
+    full_id_numbers=False,  # prints masked numbers only
     label="民主评议记录",
     number_word="评议",
     template="documents/pdf/review_record.html",
