@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from registry.idnumbers import mask_id_number
 from registry.models import AdminArea, AreaLevel, Member, ResettlementSite, level_of_code
 from registry.models import PREFIX_LENGTH
-from registry.scope import area_q
+from django.db.models import Q
+
+from registry.scope import NOTHING, area_q, grants_of, prefixes_for
 from workflows.services import Refused
 
 from .. import queue, tasks_service
@@ -41,7 +43,13 @@ def _area_choices(user):
 
 
 def _site_choices(user):
-    sites = ResettlementSite.objects.visible_to(user).order_by("code").values_list("pk", "name")[:200]
+    """Sites in the user's areas and the sites above them (a township's households move to
+    county sites): the filter only narrows the user's own tasks."""
+    q = NOTHING
+    for prefix in {p for role in grants_of(user) for p in prefixes_for(user, f"registry.{role}")}:
+        ancestors = {prefix[:n].ljust(12, "0") for n in PREFIX_LENGTH.values() if n <= len(prefix)}
+        q |= Q(area_code__startswith=prefix) | Q(area_code__in=ancestors)
+    sites = ResettlementSite.objects.filter(q).order_by("code").values_list("pk", "name")[:200]
     return [(str(pk), name) for pk, name in sites]
 
 
@@ -54,7 +62,8 @@ def _base(user, tab):
 
 
 def _filtered(qs, form, id_search):
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})  # the fields that validated still filter
     if data.get("step"):
         qs = queue.filter_step(qs, data["step"])
     if data.get("area"):
@@ -114,7 +123,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
     base = _base(user, tab)
     qs = _filtered(base, form, id_search)
-    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    sort = getattr(form, "cleaned_data", {}).get("sort", "")
     try:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
