@@ -128,6 +128,11 @@ def _acceptance(household, members):
             stage = site.get_stage_display() if site else "未指定"
             found.append(Violation("site_not_ready", "site",
                                    f"集中安置点未通过竣工验收并交付（当前：{stage}），不得搬迁入住。"))
+        # Issue 5: the household's unit at its site (分房, by lot or choice) is recorded with its
+        # evidence before 入住 (workflows/site_allocation.py).
+        from .site_allocation import move_in_blockers
+
+        found += move_in_blockers(household)
     return found
 
 

@@ -36,13 +36,14 @@ from audit.models import AuditEvent
 from documents.evidence.services import ingest_evidence
 from documents.models import Document, Evidence
 from registry.demo import COUNTY, DEFAULT_HOUSEHOLDS, SITES, demo_exists, demo_posts
-from registry.models import AdminArea, Household, KeptHouseReason, ResettlementMode, ResettlementSite, SiteStage
+from registry.models import AdminArea, Household, KeptHouseReason, ResettlementMode, ResettlementSite
 from registry.models import HouseholdStage as S
 
 from . import batches, services, stages
 from .batches import Vote
 from .evidence import kind_label
 from .models import Decision, NoticeBatch, Objection, ObjectionStatus, Opinion
+from .site_demo import allocate_demo_unit, hand_over_site
 
 PREFIX = COUNTY[0][:6]
 # The site handed over for the demo: the township's own small site, finished first.
@@ -321,11 +322,9 @@ def build_lifecycle_demo(*, log=lambda message: None) -> LifecycleSummary:
         raise LifecycleDemoError("示例县演示数据不存在，请先运行 seed_demo。")
     build = _Build()
 
-    # The site lifecycle is not built yet (its own issue will move sites through their stages
-    # and replace this line): for the demo one site is taken as handed over, so that its
+    # One site walks through the site lifecycle to 交付入住 (workflows/site_demo.py), so that its
     # centralised households may move in (seed 002: no move-in before acceptance).
-    site = ResettlementSite.objects.get(code=HANDOVER_SITE)
-    ResettlementSite.objects.filter(pk=site.pk).update(stage=SiteStage.HANDOVER)
+    site = hand_over_site(HANDOVER_SITE)
 
     chosen, short = allocate(_households(), site.pk)
     everyone = [h for hs in chosen.values() for h in hs]
@@ -491,6 +490,7 @@ def _acceptance(b: _Build, chosen):
         for sign in partly[i % len(partly)]:
             sign(h)
     for h in [h for key in ("follow_up", "follow_up_kept", "demolition", "move_in") for h in chosen[key]]:
+        allocate_demo_unit(h)  # 分房 before 入住 (issue 5): a centralised household's unit, by lot
         by_household(h)
         by_township(h)
         by_housing(h)

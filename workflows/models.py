@@ -179,3 +179,6 @@ class HouseholdProcess(Process):
     def save(self, *args, **kwargs):
         self.area_code = self.household.area_code
         super().save(*args, **kwargs)
+
+
+from .site_models import *  # noqa: E402,F401,F403  (the site lifecycle, issue 5: workflows/site_models.py)

@@ -17,7 +17,7 @@ from registry.models import HouseholdStage as S
 from tests.documents.conftest import make_family, pdf_text, stored_bytes
 from tests.factories import SiteFactory
 from tests.workflows.conftest import days_ago, upload
-from tests.workflows.test_walk import approve, stage_of, walk_from_approval, walk_to_approval
+from tests.workflows.test_walk import allocate_unit, approve, stage_of, walk_from_approval, walk_to_approval
 from workflows import batches, stages
 from workflows.batches import Vote
 from workflows.documents import render_lifecycle_document
@@ -122,6 +122,7 @@ def test_numbers_are_gap_free_per_type_across_households(named, give, areas, fam
     second = make_family(areas["village_a"], head_name="刘德华", size=2)
     type(second).objects.filter(pk=second.pk).update(resettlement_mode=ResettlementMode.CENTRALISED, site=site,
                                                      scattered_location="")
+    allocate_unit(second, named, give)  # 分房 before 入住 (issue 5)
     walk(family, named, give, areas, django_capture_on_commit_callbacks)
     walk(second, named, give, areas, django_capture_on_commit_callbacks)
 

@@ -9,7 +9,7 @@ from registry.models import ResettlementMode, ResettlementSite, SiteStage
 from tests.conftest import make_official
 from tests.factories import HouseholdFactory, SiteFactory
 from tests.workflows.conftest import days_ago, upload
-from tests.workflows.test_walk import approve, walk_to_approval
+from tests.workflows.test_walk import allocate_unit, approve, walk_to_approval
 from workflows import batches, services
 from workflows.batches import Vote
 from workflows.models import Objection, Opinion
@@ -147,6 +147,7 @@ def test_move_in_before_the_site_is_accepted_is_refused(officials, give, areas):
     refused(lambda: approve(household, "housing_acceptance", officials["housing"],
                             changes={"actual_floor_area": "25"}), code="site_not_ready")
     ResettlementSite.objects.filter(pk=site.pk).update(stage=SiteStage.HANDOVER)
+    allocate_unit(household, officials, give)  # 分房 before 入住 (issue 5)
     assert approve(household, "housing_acceptance", officials["housing"],
                    changes={"actual_floor_area": "25"}).moved_to == S.MOVE_IN
 

@@ -24,6 +24,19 @@ def approve(household, step, actor, **kwargs):
                            opinion=kwargs.pop("opinion", "同意"), **kwargs)
 
 
+def allocate_unit(household, officials, give, unit="1栋101"):
+    """分房 (issue 5): a centralised household's unit at its site, by lot, with its record."""
+    from django.utils import timezone
+
+    from documents.models import Evidence
+    from workflows.site_allocation import allocate_unit as allocate
+
+    give(household, "unit_allocation_record")
+    record = Evidence.objects.filter(household=household, kind="unit_allocation_record").latest("id")
+    return allocate(household.pk, actor=officials["reviewer"], unit=unit, method="lottery",
+                    allocated_on=timezone.localdate(), evidence=record)
+
+
 def walk_to_approval(household, officials, give, areas):
     """申报 → 评议 → 公示 → 审核, as the village clerk, the village head and the notice rule."""
     give(household, "hukou_scan", "current_house_photo", "signed_application")
@@ -124,6 +137,7 @@ def test_a_centralised_household_moves_in_once_its_site_is_handed_over(officials
                                  site=site, scattered_location="")
     # The site lifecycle (its own issue) moves sites; here the site has been handed over.
     ResettlementSite.objects.filter(pk=site.pk).update(stage=SiteStage.HANDOVER)
+    allocate_unit(household, officials, give)  # 分房 before 入住 (issue 5)
     walk_to_approval(household, officials, give, areas)
     walk_from_approval(household, officials, give)
     assert stage_of(household) == S.FOLLOW_UP

@@ -1,0 +1,49 @@
+"""Keep the site's viewflow tasks in step with the site (as workflows/flowsync.py does for
+households): open a stage's flow when the site enters it, complete a step's task when the
+service records the step, cancel what is left when it moves.
+
+Called only from `workflows.site_services`, inside its transaction, with the site row locked.
+"""
+
+from django.utils import timezone
+from viewflow.workflow.status import PROCESS, STATUS
+
+from .flowsync import OPEN_TASK, _execute
+from .site_models import SiteProcess
+
+
+def _open_processes(site):
+    return SiteProcess.objects.filter(site=site).exclude(status__in=[PROCESS.DONE, PROCESS.CANCELED])
+
+
+def _cancel(process):
+    """Cancel a process and its open tasks (a Join waiting for branches included)."""
+    now = timezone.now()
+    process.task_set.filter(status__in=OPEN_TASK).update(status=STATUS.CANCELED, finished=now)
+    SiteProcess.objects.filter(pk=process.pk).update(status=PROCESS.CANCELED, finished=now)
+
+
+def open_stage(site) -> None:
+    """The site entered a new stage (or round): close the old stage's tasks, start the new flow."""
+    from .site_flows import SITE_STAGE_FLOWS
+
+    for process in _open_processes(site):
+        _cancel(process)
+    flow_class = SITE_STAGE_FLOWS.get(site.stage)
+    if flow_class is not None:
+        flow_class.start.run(site=site)
+
+
+def complete_step(site, step: str, actor) -> None:
+    """Execute the open task of `step` as `actor` (the service has checked everything)."""
+    from viewflow.workflow.models import Task
+
+    tasks = (
+        Task.objects.filter(process__in=_open_processes(site), flow_task_type="HUMAN", status__in=OPEN_TASK)
+        .select_related("process")
+        .order_by("-id")
+    )
+    for candidate in tasks:
+        if candidate.flow_task.name == step:
+            _execute(candidate, actor)
+            return
