@@ -10,6 +10,7 @@ ADDR="${RUN_ADDR:-127.0.0.1:8000}"
 .venv/bin/python manage.py migrate --noinput -v 0
 # seed_demo changes nothing when the demo county exists; it prints the demo logins either way.
 .venv/bin/python manage.py seed_demo
+.venv/bin/python manage.py seed_site_demo
 .venv/bin/python manage.py seed_lifecycle_demo
 echo "==> 系统已启动： http://$ADDR/   （Ctrl+C 停止）"
 exec .venv/bin/python manage.py runserver "$ADDR"
