@@ -10,10 +10,6 @@ from django import forms
 from django.utils import timezone
 
 from registry.idnumbers import normalise
-from registry.models import KeptHouseReason
-
-SEARCH_HELP = "户编号（可只输入前几位）、户主姓名，或完整的18位身份证号码"
-
 
 def add_violations(form, violations):
     for v in violations:
@@ -197,8 +193,3 @@ class ResolveObjectionForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(label="公示张贴照片", error_messages={"required": "请选择要上传的照片。"})
-
-
-class KeptHouseForm(forms.Form):
-    reason = forms.ChoiceField(label="保留原因", choices=KeptHouseReason.choices)
-    opinion = forms.CharField(label="审批意见", widget=forms.Textarea(attrs={"rows": 2}))

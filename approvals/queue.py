@@ -204,7 +204,7 @@ def overdue_filter(qs):
 # --- counting without counting everything -------------------------------------------------------
 
 def cap() -> int:
-    return getattr(settings, "APPROVALS_COUNT_CAP", 999)
+    return getattr(settings, "APPROVALS_COUNT_CAP", 99)
 
 
 @dataclass

@@ -246,9 +246,9 @@ LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 # ---------------------------------------------------------------------------------------------
 # The inbox badge in the navigation (a bounded count of the user's scoped queue and inbox).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("approvals.context.inbox_badge")
-# Rows per inbox page; counts above APPROVALS_COUNT_CAP show as "999+" (no unbounded COUNT per page).
+# Rows per inbox page; counts above APPROVALS_COUNT_CAP show as "99+" (no unbounded COUNT per page).
 APPROVALS_PAGE_SIZE = env.int("APPROVALS_PAGE_SIZE", default=25)
-APPROVALS_COUNT_CAP = env.int("APPROVALS_COUNT_CAP", default=999)
+APPROVALS_COUNT_CAP = env.int("APPROVALS_COUNT_CAP", default=99)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -303,13 +304,8 @@ def notice_photo(request: HttpRequest, pk: int) -> HttpResponse:
             if refusal_status(exc) == 409:
                 messages.info(request, exc.message)
                 return redirect("approvals:notice_detail", pk=batch.pk)
-            add_violations(form, [v for v in exc.violations if v.field != "evidence"])
-            form.add_error("photo", exc.message) if not form.errors else None
-        except Exception as exc:  # noqa: BLE001  (the evidence store refuses bad files with a ValidationError)
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(exc, ValidationError):
-                raise
+            form.add_error("photo", exc.message)
+        except ValidationError as exc:  # the evidence store refuses bad files (type, size, name)
             form.add_error("photo", "；".join(exc.messages))
         else:
             messages.success(request, "已上传公示张贴照片，并归入本批次每一户的材料。")

@@ -147,6 +147,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "is_supervisor": is_supervisor,
         "bulk_steps": BULK_STEPS,
         "roles": queue.role_labels(user),
+        # The navigation badge is the queue plus the inbox, counted above already.
+        "inbox_badge": queue.Bounded(min(tab_counts["inbox"].value + tab_counts["queue"].value, queue.cap()),
+                                     tab_counts["inbox"].more or tab_counts["queue"].more
+                                     or tab_counts["inbox"].value + tab_counts["queue"].value > queue.cap()),
     })
 
 
