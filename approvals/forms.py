@@ -143,9 +143,9 @@ class IdSearchForm(forms.Form):
 
 
 class NoticeBatchForm(forms.Form):
-    posted_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}),
+    posted_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                                 error_messages={"required": "请填写公示开始日期。", "invalid": "日期格式应为 年-月-日。"})
-    ends_on = forms.DateField(label="公示截止日期", widget=forms.DateInput(attrs={"type": "date"}),
+    ends_on = forms.DateField(label="公示截止日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                               error_messages={"required": "请填写公示截止日期。", "invalid": "日期格式应为 年-月-日。"})
     posted_at = forms.CharField(label="张贴地点", max_length=200, error_messages={"required": "须填写张贴地点。"})
 
@@ -160,7 +160,7 @@ class ReviewMeetingForm(forms.Form):
     MEETING_TYPES = [("representatives", "村民代表会议"), ("villagers", "村民会议")]
 
     meeting_type = forms.ChoiceField(label="会议类型", choices=MEETING_TYPES, initial="representatives")
-    held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}),
+    held_on = forms.DateField(label="会议日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                               error_messages={"required": "请填写会议日期。", "invalid": "日期格式应为 年-月-日。"})
     place = forms.CharField(label="会议地点", max_length=100, error_messages={"required": "须填写会议地点。"})
     expected_members = forms.IntegerField(label="应到人数", min_value=1, error_messages={"required": "请填写应到人数。"})

@@ -233,7 +233,8 @@ def _countdown(batch, today):
         return {"state": "pending", "text": f"尚未开始，{(batch.posted_on - today).days}天后开始"}
     if today <= batch.ends_on:
         left = (batch.ends_on - today).days
-        return {"state": "running", "text": "今天是公示最后一天" if left == 0 else f"公示中，还剩{left}天（含今天{left + 1}天）"}
+        return {"state": "running",
+                "text": "公示中，今天是最后一天" if left == 0 else f"公示中，至{batch.ends_on:%m月%d日}止，还剩{left}天"}
     return {"state": "over", "text": f"已于{batch.ends_on:%Y年%m月%d日}期满"}
 
 

@@ -81,7 +81,7 @@ def test_the_clerk_creates_the_notice_batch_and_prints_it_in_one_click(officials
     batch = NoticeBatch.objects.get()
     detail = client.get(f"/notices/{batch.pk}/")
     body = detail.content.decode()
-    assert "公示中，还剩6天" in body
+    assert "还剩6天" in body
     [(notice, version)] = detail.context["notice_documents"]
     assert f"/print/versions/{version.pk}/" in body
     pdf = client.get(f"/print/versions/{version.pk}/")

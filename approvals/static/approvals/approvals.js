@@ -20,6 +20,14 @@
     });
   });
 
+  // Show the chosen file's name next to our own "选择文件" button.
+  document.querySelectorAll(".file-pick input[type=file]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var name = input.parentNode.querySelector("[data-file-name]");
+      if (name) { name.textContent = input.files.length ? input.files[0].name : "未选择文件"; }
+    });
+  });
+
   // Select every bulk checkbox of the page.
   document.querySelectorAll("[data-check-all]").forEach(function (box) {
     box.addEventListener("change", function () {
