@@ -26,6 +26,7 @@ from documents.types import DocumentSpec, Subject, register
 from documents.types.common import area_path, chinese_date
 from registry.models import ResettlementSite
 from registry.models import SiteStage as T
+from registry.people import display_name
 from registry.roles import ROLES
 
 from . import site_stages
@@ -46,9 +47,7 @@ def money(value) -> str:
 
 
 def person_name(user) -> str:
-    if user is None:
-        return ""
-    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+    return display_name(user)
 
 
 def signature(opinion) -> dict:
