@@ -16,6 +16,7 @@ supporting facilities' acceptance before 竣工验收 completes ("配套设施�
 import dataclasses
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from registry.models import SiteStage as T
@@ -144,6 +145,16 @@ def joint_review_roles() -> tuple[str, ...]:
             f"SITE_JOINT_REVIEW_ROLES must name at least one of {sorted(JOINT_REVIEW_STEPS)}; unknown: {unknown}"
         )
     return tuple(r for r in JOINT_REVIEW_STEPS if r in configured)
+
+
+@checks.register()
+def check_joint_review_roles(app_configs=None, **kwargs):
+    """A misconfigured joint review is reported by `manage.py check`, not at the first site."""
+    try:
+        joint_review_roles()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="workflows.E501")]
+    return []
 
 
 def stage(code: str) -> Stage | None:
