@@ -64,7 +64,7 @@ def report_progress(site_id, *, actor, reported_on: datetime.date, percent, mile
             percent = Decimal(str(percent))
         except (InvalidOperation, ValueError):
             refuse("bad_percent", "形象进度须为0到100之间的数字。", field="percent")
-        if not (Decimal("0") <= percent <= Decimal("100")) or percent.as_tuple().exponent < -2:
+        if not percent.is_finite() or not (0 <= percent <= 100) or percent.as_tuple().exponent < -2:
             refuse("bad_percent", "形象进度须为0到100之间的数字，最多两位小数。", field="percent")
         if reported_on > timezone.localdate():
             errors.append(Violation("future_date", "reported_on", "报告日期不能晚于今天。"))

@@ -111,11 +111,15 @@ def _verbose(name) -> str:
 
 def _facilities(value) -> list[dict] | None:
     rows = []
-    for item in value or []:
+    if not isinstance(value, (list, tuple)):
+        return None
+    for item in value:
         if isinstance(item, dict):
             name, result = str(item.get("name", "")).strip(), str(item.get("result", "")).strip()
-        else:
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
             name, result = (str(x).strip() for x in item)
+        else:
+            return None
         if not name or len(name) > 50 or result not in FACILITY_RESULTS:
             return None
         rows.append({"name": name, "result": result})
@@ -150,7 +154,7 @@ def _apply_step_fields(site, step_code, changes):
                 amount = Decimal(str(value))
             except (InvalidOperation, ValueError):
                 amount = None
-            if amount is None or amount <= 0 or amount.as_tuple().exponent < -2:
+            if amount is None or not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
                 errors.append(Violation("bad_number", name, "“施工合同金额（元）”须为正数，最多两位小数。"))
                 continue
             project.contract_amount = amount

@@ -95,7 +95,7 @@ def test_a_report_records_percent_milestone_note_and_photos(building, site_offic
 
 
 @pytest.mark.parametrize("percent,code", [("101", "bad_percent"), ("-1", "bad_percent"), ("12.345", "bad_percent"),
-                                          ("x", "bad_percent")])
+                                          ("x", "bad_percent"), ("NaN", "bad_percent")])
 def test_bad_percentages_are_refused(building, site_officials, percent, code):
     with pytest.raises(site_services.Refused) as info:
         report(building, site_officials, percent)

@@ -221,8 +221,9 @@ def test_acceptance_without_the_facilities_acceptance_is_refused(in_acceptance, 
     error = refused(lambda: approve(in_acceptance, "completion_acceptance", o["housing"],
                                     changes={"facilities": failed}), code="facilities_not_accepted")
     assert "幼儿园" in error.message
-    refused(lambda: approve(in_acceptance, "completion_acceptance", o["housing"],
-                            changes={"facilities": [{"name": "", "result": "合格"}]}), code="bad_facilities")
+    for bad in ([{"name": "", "result": "合格"}], "供水", [("供水", "合格", "多余")], [{"name": "供水", "result": "良好"}]):
+        refused(lambda: approve(in_acceptance, "completion_acceptance", o["housing"],
+                                changes={"facilities": bad}), code="bad_facilities")
     assert snapshot(in_acceptance) == before
     assert fresh(in_acceptance).stage == T.ACCEPTANCE
 
@@ -269,6 +270,15 @@ def test_unknown_fields_and_bad_values_are_refused(in_selection, site_officials)
     refused(lambda: approve(in_selection, "plan_submission", site_officials["county_office"],
                             changes={**schedule(), "start_by": "六月二十日"}), code="bad_date")
     assert snapshot(in_selection) == before
+
+
+def test_a_contract_amount_must_be_a_positive_amount(in_tender, site_officials):
+    give_site(in_tender, "tender_documents", "construction_contract", actor=site_officials["county_office"])
+    before = snapshot(in_tender)
+    for bad in ("NaN", "-1", "0", "1.234", "一百万"):
+        refused(lambda: approve(in_tender, "tender_record", site_officials["county_office"],
+                                changes={"contractor": "某建筑公司", "contract_amount": bad}), code="bad_number")
+    assert snapshot(in_tender) == before
 
 
 def test_nothing_but_a_transition_can_write_the_site_stage():
