@@ -278,3 +278,14 @@ def test_two_disbursements_racing_past_the_limit_let_at_most_one_through(areas, 
     assert sorted(results) == ["ok", "over_progress"]
     assert site_funds.funds_position(site).disbursed == Decimal("400000.00")
     assert AuditEvent.objects.count() == events_before + 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sql", ["UPDATE workflows_fundentry SET amount = 1", "DELETE FROM workflows_fundentry"])
+def test_the_database_refuses_to_rewrite_the_ledger(building, sql):
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError, match="Cannot"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert FundEntry.objects.count() == 2
