@@ -67,6 +67,7 @@ def plan(actor, task_ids) -> list[PlanRow]:
     """The rows of the confirmation page: tasks the actor can see, of bulk steps only."""
     tasks = (queue.with_case(queue.open_tasks().filter(pk__in=list(task_ids)).filter(queue.visible_task_q(actor)))
              .order_by(queue.HOUSEHOLD + "number"))
+    tasks = [t for t in tasks if t.case_id is not None]  # site tasks are decided on the site's page
     households = Household.objects.in_bulk([t.case_id for t in tasks])
     result = []
     for task in tasks:

@@ -35,6 +35,15 @@ HELD = [STATUS.ASSIGNED, STATUS.STARTED]
 PROCESS = "process__householdprocess__"
 AREA_FIELD = PROCESS + "area_code"
 HOUSEHOLD = PROCESS + "household__"
+# Site tasks (集中安置点 flows) carry the site's area code on their process the same way.
+SITE_PROCESS = "process__siteprocess__"
+SITE_AREA_FIELD = SITE_PROCESS + "area_code"
+
+
+def _site_roles() -> set[str]:
+    from workflows import site_stages
+
+    return {step.roles[0] for stage in site_stages.SITE_STAGES for step in stage.steps}
 # Posts that oversee the work of an area and may reassign its tasks (supervisors).
 SUPERVISOR_ROLES = (stages.LEADER, stages.COUNTY_OFFICE)
 
@@ -56,8 +65,12 @@ def scope_q(user) -> Q:
     if not (user.is_authenticated and user.is_active):
         return NOTHING
     q = NOTHING
+    site_roles = _site_roles()
     for role in grants_of(user):
-        q |= Q(owner_permission=f"registry.{role}") & _role_q(user, role)
+        where = _role_q(user, role)
+        if role in site_roles:  # only the county bureaus are routed site tasks
+            where |= _role_q(user, role, SITE_AREA_FIELD)
+        q |= Q(owner_permission=f"registry.{role}") & where
     return q
 
 
@@ -66,6 +79,8 @@ def supervisor_q(user) -> Q:
     for role in SUPERVISOR_ROLES:
         if role in grants_of(user):
             q |= _role_q(user, role)
+            if role in _site_roles():
+                q |= _role_q(user, role, SITE_AREA_FIELD)
     return q
 
 
@@ -99,9 +114,10 @@ def visible_task_q(user) -> Q:
 # --- steps ---------------------------------------------------------------------------------
 
 def _human_nodes():
-    from workflows import flows
+    from workflows import flows, site_flows
 
-    flow_classes = [*flows.STAGE_FLOWS.values(), flows.NoticeResubmitFlow, flows.RemovalFlow]
+    flow_classes = [*flows.STAGE_FLOWS.values(), flows.NoticeResubmitFlow, flows.RemovalFlow,
+                    *site_flows.SITE_STAGE_FLOWS.values()]
     for flow_class in flow_classes:
         for node in flow_class.instance.nodes():
             if getattr(node, "task_type", None) == "HUMAN":
@@ -122,7 +138,16 @@ def step_label(code: str) -> str:
             return f"{stage.label} · {stage.step(code).label}"
     if code == stages.REMOVAL_APPROVAL.code:
         return f"清退 · {stages.REMOVAL_APPROVAL.label}"
+    found = _site_step(code)
+    if found:
+        return f"安置点{found[0].label} · {found[1].label}"
     return code
+
+
+def _site_step(code: str):
+    from workflows import site_stages
+
+    return site_stages.step_anywhere(code)
 
 
 def step_def(code: str):
@@ -131,14 +156,18 @@ def step_def(code: str):
             return stage.step(code)
     if code == stages.REMOVAL_APPROVAL.code:
         return stages.REMOVAL_APPROVAL
-    return None
+    found = _site_step(code)
+    return found[1] if found else None
 
 
 def steps_for(user) -> list[str]:
-    """Step codes routed to a role the user holds, in the order of the stage table."""
+    """Step codes routed to a role the user holds, in the order of the stage tables."""
+    from workflows import site_stages
+
     held = set(grants_of(user))
     codes = [s.code for stage in stages.HOUSEHOLD_STAGES for s in stage.steps]
     codes.append(stages.REMOVAL_APPROVAL.code)
+    codes += [s.code for stage in site_stages.SITE_STAGES for s in stage.steps]
     nodes = step_nodes()
     return [c for c in codes if c in nodes and step_def(c).roles[0] in held]
 
@@ -163,6 +192,10 @@ def with_case(qs):
         case_village=F(HOUSEHOLD + "village__name"),
         case_site=F(HOUSEHOLD + "site__name"),
         case_head=Subquery(head.values("name")[:1]),
+        site_case_id=F(SITE_PROCESS + "site_id"),
+        site_case_name=F(SITE_PROCESS + "site__name"),
+        site_case_stage=F(SITE_PROCESS + "site__stage"),
+        site_case_entered=F(SITE_PROCESS + "site__project__stage_entered_at"),
     )
 
 
@@ -184,10 +217,22 @@ def rows(tasks, now=None) -> list[Row]:
     now = now or timezone.now()
     result = []
     for task in tasks:
-        due = deadlines.due_at(SimpleNamespace(stage=task.case_stage, stage_entered_at=task.case_entered))
+        if task.case_id is None:
+            due = _site_due(task)
+        else:
+            due = deadlines.due_at(SimpleNamespace(stage=task.case_stage, stage_entered_at=task.case_entered))
         code = task.flow_task.name if task.flow_task else ""
         result.append(Row(task, code, step_label(code), due, due is not None and due < now))
     return result
+
+
+def _site_due(task):
+    from workflows import site_stages
+
+    stage = site_stages.stage(task.site_case_stage or "")
+    if stage is None or task.site_case_entered is None:
+        return None
+    return task.site_case_entered + datetime.timedelta(days=stage.deadline_days)
 
 
 def stage_label(code: str) -> str:

@@ -1,4 +1,4 @@
-"""Claim (领取), release (释放) and reassign (改派) a lifecycle task: audited, row-locked.
+"""Claim (领取), release (释放) and reassign (改派) a lifecycle task (household or site): audited, row-locked.
 
 viewflow's assign/unassign write no trace (TRAPS.md: `Task.assigned` is never written), so each
 of these is one transaction: lock the household row (the lock every transition of the case
@@ -16,7 +16,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.log import record
-from registry.models import PREFIX_LENGTH, AreaGroupGrant, AreaUserGrant, Household
+from registry.models import PREFIX_LENGTH, AreaGroupGrant, AreaUserGrant, Household, ResettlementSite
 from registry.roles import ROLES
 from workflows.services import AlreadyHandled, NotPermitted, OutOfScope, acting_role, refuse
 
@@ -26,7 +26,7 @@ from . import queue
 @dataclass
 class Held:
     task: Task
-    household: Household
+    household: Household | ResettlementSite  # the case the task is about
     role: str  # the role codename the task is routed to
 
 
@@ -35,21 +35,24 @@ def _role_of(task) -> str:
 
 
 def _load(task_id, actor) -> Held:
-    """Lock the case, then read the task again: whatever the page showed may be stale."""
+    """Lock the case (household or site), then read the task again: the page may be stale."""
     row = (Task.objects.filter(pk=task_id, flow_task_type="HUMAN")
-           .values_list("process__householdprocess__household_id", flat=True).first())
-    if row is None:
+           .values_list("process__householdprocess__household_id", "process__siteprocess__site_id").first())
+    if row is None or row == (None, None):
         refuse("not_found", "未找到该任务，或不在您的管辖范围内。", cls=OutOfScope)
+    household_id, site_id = row
+    model, pk, perm = ((Household, household_id, "registry.view_household") if household_id is not None
+                       else (ResettlementSite, site_id, "registry.view_resettlementsite"))
     try:
-        household = Household.objects.select_for_update(of=("self",)).get(pk=row)
-    except Household.DoesNotExist:
+        case = model.objects.select_for_update(of=("self",)).get(pk=pk)
+    except model.DoesNotExist:
         refuse("not_found", "未找到该任务，或不在您的管辖范围内。", cls=OutOfScope)
-    if not actor.has_perm("registry.view_household", household):
+    if not actor.has_perm(perm, case):
         refuse("out_of_scope", "未找到该任务，或不在您的管辖范围内。", cls=OutOfScope)
     task = Task.objects.select_related("owner").get(pk=task_id)
     if task.status not in queue.OPEN:
         refuse("already_handled", "该任务已办结或已取消（可能已由他人处理），请刷新页面。", cls=AlreadyHandled)
-    return Held(task, household, _role_of(task))
+    return Held(task, case, _role_of(task))
 
 
 def _activation(task):
@@ -57,8 +60,9 @@ def _activation(task):
 
 
 def _data(held: Held, **extra) -> dict:
-    return {"task": held.task.pk, "step": held.task.flow_task.name, "role": held.role,
-            "stage": held.household.stage, "round": held.household.stage_round, **extra}
+    case = held.household
+    return {"task": held.task.pk, "step": held.task.flow_task.name, "role": held.role, "stage": case.stage,
+            "round": getattr(case, "stage_round", None), **extra}
 
 
 def _name(user) -> str:
@@ -132,7 +136,8 @@ def reassign(task_id, *, actor, to_user, reason: str = "", request=None) -> Task
 
 
 def eligible_officials(role: str, household):
-    """Active users holding `role` on an area covering the household (directly or by group)."""
+    """Active users holding `role` on an area covering the case (household or site), directly or
+    by group."""
     codes = {household.area_code[:n].ljust(12, "0") for n in PREFIX_LENGTH.values()}
     grant = Q(permission__codename=role, content_object__code__in=codes)
     direct = AreaUserGrant.objects.filter(grant).values("user_id")

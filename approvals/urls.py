@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import batches, bulk, case, inbox, printing
+from .views import batches, bulk, case, inbox, printing, site
 
 app_name = "approvals"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("cases/<int:pk>/removal/request/", case.removal_request, name="removal_request"),
     path("cases/<int:pk>/removal/decide/", case.removal_decide, name="removal_decide"),
     path("evidence/<int:pk>/thumbnail/", case.evidence_thumbnail, name="evidence_thumbnail"),
+    # 安置点.
+    path("site-cases/<int:pk>/", site.site_detail, name="site"),
+    path("site-cases/<int:pk>/decide/", site.site_decide, name="site_decide"),
     # 评议与公示.
     path("meetings/", batches.meeting_list, name="meeting_list"),
     path("meetings/new/", batches.meeting_new, name="meeting_new"),

@@ -226,7 +226,8 @@ def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
     if task is None:
         raise Http404("未找到该任务，或不在您的管辖范围内。")
     row = queue.rows([task])[0]
-    household = Task.objects.get(pk=task.pk).process.householdprocess.household
+    process = Task.objects.get(pk=task.pk).process.coerced
+    household = getattr(process, "household", None) or process.site
     officials = tasks_service.eligible_officials(tasks_service._role_of(task), household)
     if task.owner_id:
         officials = officials.exclude(pk=task.owner_id)
@@ -245,7 +246,7 @@ def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
 
             add_violations(form, exc.violations)
         else:
-            messages.success(request, f"已将“{row.step_label}”（{task.case_number}）改派。")
+            messages.success(request, f"已将“{row.step_label}”（{task.case_number or task.site_case_name}）改派。")
             return redirect(f"{reverse('approvals:inbox')}?tab=area")
     elif request.method == "POST":
         status = 400

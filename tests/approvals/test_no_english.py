@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.workflows.test_site_walk import site, site_officials  # noqa: F401  (fixtures)
 from workflows.models import NoticeBatch, ReviewMeeting
 
 ENGLISH = [
@@ -64,6 +65,19 @@ def test_no_english_on_the_pages_a_post_reaches(officials, in_approval, login, n
     for url in pages_for(name, in_approval, batch, meeting, task_id):
         response = client.get(url)
         assert response.status_code in (200, 403, 404), (url, response.status_code)
+        words = english_in(response.content.decode())
+        if words:
+            found[url] = words
+    assert found == {}
+
+
+@pytest.mark.parametrize("name", ["county_office", "natres", "housing", "reviewer"])
+def test_no_english_on_the_site_page_and_site_tasks(site_officials, site, login, name):
+    client = login(site_officials[name])
+    found = {}
+    for url in [f"/site-cases/{site.pk}/", "/work/?tab=queue", "/work/?tab=area", f"/sites/{site.pk}/"]:
+        response = client.get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
         words = english_in(response.content.decode())
         if words:
             found[url] = words

@@ -1,0 +1,253 @@
+"""The site's page (安置点): stage, progress over time, milestones against the schedule, funds,
+the households and their stages, the joint review per bureau, documents, evidence — and the
+actions the official may take now, each form saying what is still missing. Posts go to
+workflows.site_services; a refusal re-renders the page with the input kept.
+"""
+
+import datetime
+from collections import Counter
+from types import SimpleNamespace
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from documents.models import Document, Evidence
+from documents.permissions import ADD_EVIDENCE, READ_SITE
+from registry.models import Household
+from registry.roles import ROLES
+from registry.scope import area_q, get_site_for
+from registry.views import household_rows
+from workflows import site_conditions, site_progress, site_services, site_stages
+from workflows.models import Decision
+from workflows.services import acting_role
+from workflows.site_funds import funds_position
+from workflows.site_models import Milestone, SiteOpinion
+
+from .. import queue, tasks_service
+from ..forms import DecisionForm, add_violations
+from . import refusal_status
+
+MILESTONE_FIELDS = [(Milestone.START, "start_by"), (Milestone.STRUCTURE, "structure_by"),
+                    (Milestone.HANDOVER, "handover_by")]
+
+
+class SiteDecisionForm(DecisionForm):
+    """The decision plus the figures a site step records (site_services.STEP_FIELDS)."""
+
+    def __init__(self, *args, site=None, **kwargs):
+        fields = site_services.STEP_FIELDS.get(kwargs.pop("step_code", ""), set())
+        super().__init__(*args, **kwargs)
+        from workflows.site_models import SiteProject
+
+        def label(name):
+            return str(SiteProject._meta.get_field(name).verbose_name)
+
+        for name in ("start_by", "structure_by", "handover_by"):
+            if name in fields:
+                self.fields[name] = forms.DateField(label=label(name), required=False, widget=forms.DateInput(
+                    format="%Y-%m-%d", attrs={"type": "date"}), error_messages={"invalid": "日期格式应为 年-月-日。"})
+        if "tender_exempt" in fields:
+            self.fields["tender_exempt"] = forms.BooleanField(label=label("tender_exempt"), required=False)
+        for name in ("tender_exempt_reason", "contractor", "leading_industry", "service_centre"):
+            if name in fields:
+                self.fields[name] = forms.CharField(label=label(name), required=False, max_length=300)
+        if "contract_amount" in fields:
+            self.fields["contract_amount"] = forms.DecimalField(
+                label=label("contract_amount"), required=False, max_digits=14, decimal_places=2,
+                error_messages={"invalid": "请输入数字，最多两位小数。"})
+        if "facilities" in fields:
+            self.fields["facilities"] = forms.CharField(
+                label="配套设施验收情况", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="每行一项：设施名称，验收结论（合格或不合格），如“卫生室，合格”。")
+        if "follow_up_officer" in fields:
+            officers = set()
+            for role in site_stages.FOLLOW_UP_OFFICER_ROLES:
+                officers |= set(tasks_service.eligible_officials(role, site).values_list("pk", flat=True))
+            from django.contrib.auth import get_user_model
+
+            self.fields["follow_up_officer"] = forms.ModelChoiceField(
+                label="后扶专干", required=False, empty_label="（请选择）",
+                queryset=get_user_model().objects.filter(pk__in=officers).order_by("last_name", "first_name"))
+            self.fields["follow_up_officer"].label_from_instance = lambda u: (
+                f"{u.last_name}{u.first_name}" or u.get_username())
+
+    def changes(self) -> dict:
+        found = {}
+        for name in self.fields:
+            if name in ("step", "seen_stage", "seen_round", "decision", "opinion"):
+                continue
+            value = self.cleaned_data.get(name)
+            if name == "facilities":
+                rows = [line.replace(",", "，").split("，", 1) for line in (value or "").splitlines() if line.strip()]
+                if rows:
+                    found[name] = [(r[0].strip(), r[1].strip() if len(r) > 1 else "") for r in rows]
+            elif name == "tender_exempt":
+                if value:
+                    found[name] = True
+            elif value not in (None, ""):
+                found[name] = value.pk if name == "follow_up_officer" else value
+        return found
+
+
+def _seen(site, project):
+    return {"seen_stage": site.stage, "seen_round": project.stage_round}
+
+
+def _name(user):
+    return "系统" if user is None else (f"{user.last_name}{user.first_name}" or user.get_username())
+
+
+def _chart(reports):
+    """An inline SVG of the reported progress over time (no chart library, no CDN)."""
+    points = sorted(reports, key=lambda r: (r.reported_on, r.id))
+    if not points:
+        return None
+    width, height, pad = 560, 180, 30
+    first, last = points[0].reported_on, points[-1].reported_on
+    span = max((last - first).days, 1)
+    coords = []
+    for r in points:
+        x = pad + (width - 2 * pad) * (r.reported_on - first).days / span
+        y = height - pad - (height - 2 * pad) * float(r.percent) / 100
+        coords.append((round(x, 1), round(y, 1), r))
+    return SimpleNamespace(width=width, height=height, pad=pad, first=first, last=last,
+                           polyline=" ".join(f"{x},{y}" for x, y, _ in coords), points=coords,
+                           y100=pad, y50=height - pad - (height - 2 * pad) / 2, y0=height - pad)
+
+
+def _joint_review(site):
+    """Each bureau's sign-off in the latest round of 方案审批."""
+    stage = site_stages.stage("plan_approval")
+    opinions = {}
+    for o in SiteOpinion.objects.filter(site=site, stage="plan_approval").select_related("actor").order_by("id"):
+        opinions[o.step] = o  # the latest per step
+    return [SimpleNamespace(label=step.label, role=ROLES[step.roles[0]].label if step.roles[0] in ROLES else "",
+                            opinion=opinions.get(step.code)) for step in stage.steps] if stage else []
+
+
+def _step_forms(request, site, project, bound=None):
+    tasks = {t.flow_task.name: t for t in queue.open_tasks().filter(**{queue.SITE_PROCESS + "site": site})
+             .select_related("owner")}
+    result = []
+    for step, missing in site_services.available_steps(site, request.user):
+        if bound is not None and bound.prefix == step.code:
+            form = bound
+        else:
+            form = SiteDecisionForm(initial={"step": step.code, **_seen(site, project)}, step_code=step.code,
+                                    site=site, prefix=step.code)
+        stage = site_stages.stage(site.stage)
+        done = site_conditions.approved_steps(site) | {step.code}
+        moves_to = None
+        blockers = list(missing)
+        if stage and set(stage.step_codes) <= done:
+            blockers += [b for b in site_conditions.forward_blockers(site)
+                         if b.code != "steps_pending" and b.message not in {m.message for m in blockers}]
+            moves_to = site_stages.next_stage(site.stage)
+        task = tasks.get(step.code)
+        result.append(SimpleNamespace(
+            step=step, form=form, blockers=blockers, moves_to=site_stages.label(moves_to) if moves_to else "",
+            task=task, held_by_other=task is not None and task.owner_id not in (None, request.user.pk),
+            holder=_name(task.owner) if task and task.owner else "",
+            can_return=site_stages.previous_stage(site.stage) is not None,
+            evidence=[(k, site_conditions.kind_label(k), k in site_conditions.present_kinds(site))
+                      for k in step.evidence],
+        ))
+    return result, tasks
+
+
+def _context(request, site, bound=None):
+    user = request.user
+    project = site_services.project_of(site)
+    reports = list(site.progress_reports.select_related("reported_by").order_by("reported_on", "id"))
+    stage = site_stages.stage(site.stage)
+    due = project.stage_entered_at + datetime.timedelta(days=stage.deadline_days) if stage else None
+    households = list(household_rows(Household.objects.visible_to(user).filter(site=site))[:300])
+    step_forms, tasks = _step_forms(request, site, project, bound)
+    late = {m.milestone for m in site_progress.late_milestones(site)}
+    from django.utils import timezone
+
+    return {
+        "site": site,
+        "project": project,
+        "stages": [(s.code, s.label) for s in site_stages.SITE_STAGES],
+        "stage_index": [s.code for s in site_stages.SITE_STAGES].index(site.stage)
+        if site.stage in [s.code for s in site_stages.SITE_STAGES] else -1,
+        "due": due,
+        "overdue": due is not None and due < timezone.now() and site.stage != "follow_up",
+        "reports": list(reversed(reports))[:20],
+        "chart": _chart(reports),
+        "milestones": [SimpleNamespace(label=m.label, planned=getattr(project, field),
+                                       reached=site_progress.milestone_reported(site, m), late=m in late)
+                       for m, field in MILESTONE_FIELDS],
+        "funds": funds_position(site),
+        "households": households,
+        "household_stages": Counter(h.get_stage_display() for h in households).most_common(),
+        "joint_review": _joint_review(site),
+        "documents": (Document.objects.filter(site=site).filter(area_q(user, READ_SITE))
+                      .prefetch_related("versions").order_by("-id")),
+        "evidence": Evidence.objects.filter(site=site).filter(area_q(user, READ_SITE)).order_by("-uploaded_at")[:40],
+        "can_upload": user.has_perm(ADD_EVIDENCE, site),
+        "step_forms": step_forms,
+        "tasks": [SimpleNamespace(task=t, label=queue.step_label(code), holder=_name(t.owner) if t.owner else "",
+                                  mine=t.owner_id == user.pk,
+                                  can_claim=t.owner_id is None and acting_role(
+                                      user, (tasks_service._role_of(t),), site) is not None,
+                                  can_reassign=queue.is_supervisor_of(user, site))
+                  for code, t in tasks.items()],
+        "opinions": _with_labels(SiteOpinion.objects.filter(site=site).select_related("actor").order_by("created_at", "id")),
+    }
+
+
+def _with_labels(opinions):
+    found = list(opinions)
+    for o in found:
+        o.step_label = queue.step_label(o.step)
+    return found
+
+
+@never_cache
+@login_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_site_for(request.user, pk)
+    return render(request, "approvals/site.html", _context(request, site))
+
+
+@login_required
+@require_POST
+def site_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_site_for(request.user, pk)
+    project = site_services.project_of(site)
+    step = request.POST.get("step_code", "")
+    form = SiteDecisionForm(request.POST, step_code=step, site=site, prefix=step)
+    data = form.data
+    if data.get(f"{step}-seen_stage") != site.stage or data.get(f"{step}-seen_round") != str(project.stage_round):
+        messages.info(request, "该安置点的办理状态已在您提交前发生变化（可能是重复提交，或他人已办理），本次提交未重复执行。")
+        return redirect("approvals:site", pk=site.pk)
+    if not form.is_valid():
+        return render(request, "approvals/site.html", _context(request, site, bound=form), status=400)
+    try:
+        outcome = site_services.decide(site.pk, step=step, actor=request.user, decision=form.cleaned_data["decision"],
+                                       opinion=form.cleaned_data["opinion"], request=request,
+                                       changes=form.changes() or None)
+    except site_services.Refused as exc:
+        status = refusal_status(exc)
+        if status == 404:
+            raise Http404(exc.message)
+        if status == 409:
+            messages.info(request, exc.message)
+            return redirect("approvals:site", pk=site.pk)
+        add_violations(form, exc.violations)
+        return render(request, "approvals/site.html", _context(request, site, bound=form), status=status)
+    label = queue.step_label(step)
+    if form.cleaned_data["decision"] == Decision.RETURN:
+        messages.success(request, f"已退回“{label}”。")
+    elif outcome.moved_to:
+        messages.success(request, f"已同意“{label}”，安置点进入“{site_stages.label(outcome.moved_to)}”阶段。")
+    else:
+        messages.success(request, f"已同意“{label}”。")
+    return redirect("approvals:site", pk=site.pk)
