@@ -9,6 +9,7 @@ from collections import Counter
 from types import SimpleNamespace
 
 from django import forms
+from django.db.models import Count
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from documents.models import Document, Evidence
 from documents.permissions import ADD_EVIDENCE, READ_SITE
-from registry.models import Household
+from registry.models import Household, HouseholdStage
 from registry.roles import ROLES
 from registry.scope import area_q, get_site_for
 from registry.views import household_rows
@@ -166,7 +167,9 @@ def _context(request, site, bound=None):
     reports = list(site.progress_reports.select_related("reported_by").order_by("reported_on", "id"))
     stage = site_stages.stage(site.stage)
     due = project.stage_entered_at + datetime.timedelta(days=stage.deadline_days) if stage else None
-    households = list(household_rows(Household.objects.visible_to(user).filter(site=site))[:300])
+    in_site = Household.objects.visible_to(user).filter(site=site)
+    households = list(household_rows(in_site)[:20])
+    by_stage = Counter(dict(in_site.order_by().values_list("stage").annotate(n=Count("id"))))
     step_forms, tasks = _step_forms(request, site, project, bound)
     late = {m.milestone for m in site_progress.late_milestones(site)}
     from django.utils import timezone
@@ -186,7 +189,8 @@ def _context(request, site, bound=None):
                        for m, field in MILESTONE_FIELDS],
         "funds": funds_position(site),
         "households": households,
-        "household_stages": Counter(h.get_stage_display() for h in households).most_common(),
+        "household_stages": [(HouseholdStage(code).label, n) for code, n in by_stage.most_common()],
+        "household_total": sum(by_stage.values()),
         "joint_review": _joint_review(site),
         "documents": (Document.objects.filter(site=site).filter(area_q(user, READ_SITE))
                       .prefetch_related("versions").order_by("-id")),
