@@ -255,7 +255,8 @@ def record_self_funds(household_id, *, actor, kind: str, amount, entry_date, vou
         if kind == SelfFundKind.RECEIVED:
             purpose = ""
             for v in policy.check_self_funding(ledger.received + amount):
-                errors.append(Violation(v.code, "amount", f"已收取{money(ledger.received)}元，本次{money(amount)}元：{v.message}"))
+                errors.append(Violation(v.code, "amount",
+                                        f"已收取{money(ledger.received)}元，本次{money(amount)}元：{v.message}"))
         else:
             if purpose != SelfFundPurpose.HOUSING:
                 # seed 002: "群众自筹资金只能用于住房建设，不得用于其他方面支出".

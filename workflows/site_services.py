@@ -280,7 +280,8 @@ def decide(site_id, *, step: str, actor, decision: str, opinion: str = "", reque
 
 
 def _plain(changes):
-    return {k: (v if isinstance(v, (list, dict, bool)) else str(getattr(v, "pk", v))) for k, v in (changes or {}).items()}
+    return {k: (v if isinstance(v, (list, dict, bool)) else str(getattr(v, "pk", v)))
+            for k, v in (changes or {}).items()}
 
 
 def _return(site, stage, step_def, role, actor, opinion, request):

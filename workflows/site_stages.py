@@ -26,7 +26,8 @@ from .stages import COUNTY, COUNTY_OFFICE, HOUSING, HRSS, LEADER, NATURAL_RESOUR
 FINANCE, DRC = "role_county_finance", "role_county_drc"
 
 # The package the joint review examines; each bureau signs only when all of it is on file.
-PLAN_PACKAGE = ("implementation_plan", "industry_employment_plan", "social_security_plan", "demolition_reclamation_plan")
+PLAN_PACKAGE = ("implementation_plan", "industry_employment_plan", "social_security_plan",
+                "demolition_reclamation_plan")
 SELECTION_PAPERS = ("site_selection_study", "geological_hazard_assessment")
 # Not needed when the site is below the tendering threshold (tender exemption, with a reason).
 TENDER_DOCUMENTS = "tender_documents"

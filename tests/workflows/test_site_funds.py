@@ -18,7 +18,6 @@ from tests.conftest import make_official
 from tests.factories import HouseholdFactory, SiteFactory
 from tests.workflows.conftest import upload
 from tests.workflows.test_site_walk import (
-    approve,
     give_site,
     report,
     site,  # noqa: F401  (fixture)
@@ -48,7 +47,8 @@ def disburse(site, o, amount, **kwargs):
 
 
 def ledger(site):
-    return (FundEntry.objects.filter(site=site).count(), AuditEvent.objects.filter(action__startswith="site.funds").count())
+    return (FundEntry.objects.filter(site=site).count(),
+            AuditEvent.objects.filter(action__startswith="site.funds").count())
 
 
 @pytest.fixture

@@ -77,7 +77,8 @@ def test_a_new_site_enters_selection_with_its_first_task(areas):
     process = SiteProcess.objects.get(site=site)
     assert (process.stage, process.round, process.area_code) == (T.SELECTION, 1, site.area_code)
     task = Task.objects.get(process=process, flow_task_type="HUMAN")
-    assert (task.flow_task.name, task.owner_permission) == ("selection_opinion", "registry.role_county_natural_resources")
+    assert (task.flow_task.name, task.owner_permission) == (
+        "selection_opinion", "registry.role_county_natural_resources")
 
 
 def test_the_query_count_of_a_site_step_does_not_grow_with_its_history(site_officials, areas):

@@ -197,7 +197,8 @@ def test_a_site_walks_from_selection_to_follow_up_with_the_right_bureaus(site_of
 
     moves = AuditEvent.objects.filter(action="site.stage_change", target_id=str(site.pk)).order_by("id")
     assert [(e.data["from"], e.data["to"]) for e in moves] == list(zip(site_stages.ORDER, site_stages.ORDER[1:]))
-    approvals = AuditEvent.objects.filter(target_id=str(site.pk), action__startswith="site.", action__endswith=".approve")
+    approvals = AuditEvent.objects.filter(target_id=str(site.pk), action__startswith="site.",
+                                          action__endswith=".approve")
     assert [(e.action, e.actor_username) for e in approvals.order_by("id")] == [
         (f"site.{step}.approve", who) for _, step, who in EXPECTED_STEPS]
     assert AuditEvent.objects.filter(action="site.progress_report", target_id=str(site.pk)).count() == 3
