@@ -52,19 +52,23 @@ def open_stage(household) -> None:
         flow_class.start.run(household=household)
 
 
-def complete_step(household, step: str, actor) -> None:
-    """Execute the open task of `step` as `actor` (the service has checked everything)."""
+def open_task(household, step: str):
+    """The open task of `step` for the case, if its flow has one."""
     from viewflow.workflow.models import Task
 
-    task = (
+    tasks = (
         Task.objects.filter(process__in=_open_processes(household), flow_task_type="HUMAN", status__in=OPEN_TASK)
-        .select_related("process")
+        .select_related("process", "owner")
         .order_by("-id")
     )
-    for candidate in task:
-        if candidate.flow_task.name == step:
-            _execute(candidate, actor)
-            return
+    return next((t for t in tasks if t.flow_task.name == step), None)
+
+
+def complete_step(household, step: str, actor, task=None) -> None:
+    """Execute the open task of `step` as `actor` (the service has checked everything)."""
+    task = task or open_task(household, step)
+    if task is not None:
+        _execute(task, actor)
 
 
 def _execute(task, actor):

@@ -213,6 +213,14 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
         if step_def.reviews and actor.pk == _previous_approver_id(household, stage, step_def):
             refuse("own_submission", "不能审批本人提交或办理的上一环节（审批分离）。", cls=NotPermitted)
 
+        # A task someone has claimed (领取) is theirs until released or reassigned by a supervisor.
+        task = flowsync.open_task(household, step)
+        if task is not None and task.owner_id and task.owner_id != actor.pk:
+            from registry.people import display_name
+
+            refuse("claimed_by_other", f"该任务已由{display_name(task.owner)}领取，须其释放或由领导改派后方可办理。",
+                   cls=NotPermitted)
+
         if decision == Decision.RETURN:
             return _return(household, step_def, role, actor, opinion, request)
 
@@ -230,7 +238,7 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
             decision=Decision.APPROVE, text=opinion, actor=actor, role=role,
             signature_level=step_def.signature_level,
         )
-        flowsync.complete_step(household, step, actor)
+        flowsync.complete_step(household, step, actor, task)
         _audit(actor, f"household.{step}.approve", household,
                {"opinion": opinion, "role": role, "changes": {k: str(v) for k, v in (changes or {}).items()}},
                request)

@@ -301,3 +301,18 @@ def test_a_second_approval_of_the_same_step_is_already_handled(officials, give, 
     refused(lambda: approve(household, "submit_application", officials["clerk_a"]), code="already_handled",
             exc=services.AlreadyHandled)
     assert snapshot(household) == before
+
+
+def test_a_step_claimed_by_one_official_cannot_be_done_by_another(officials, give, areas, in_approval):
+    from workflows import flowsync
+
+    second = make_official("reviewer2", "role_township_reviewer", areas["town"])
+    give(in_approval, "household_survey")
+    task = flowsync.open_task(in_approval, "township_review")
+    task.flow_task.activation_class(task).assign(officials["reviewer"])
+    before = snapshot(in_approval)
+    error = refused(lambda: approve(in_approval, "township_review", second), code="claimed_by_other",
+                    exc=services.NotPermitted)
+    assert "领取" in error.message
+    assert snapshot(in_approval) == before
+    assert approve(in_approval, "township_review", officials["reviewer"]).opinion.actor == officials["reviewer"]
