@@ -19,7 +19,7 @@ from registry.policy import Violation
 from . import conditions, evidence, paperwork, stages
 from .lifecycle import HouseholdLifecycle
 from .models import Decision, NoticeBatch, Objection, ObjectionStatus, Opinion, ReviewMeeting, ReviewVote
-from .services import AlreadyHandled, NotPermitted, Outcome, Refused, _move, _require_role, refuse
+from .services import AlreadyHandled, NotPermitted, Outcome, Refused, _move, refuse, require_role
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def _village(village) -> AdminArea:
 
 def _require_village_role(actor, village, roles, what):
     """Village-level acts: the role must cover the village itself."""
-    return _require_role(actor, village, roles, what)
+    return require_role(actor, village, roles, what)
 
 
 def _lock_households(ids, village, stage):
@@ -212,7 +212,7 @@ def resolve_objection(*, objection_id, actor, upheld: bool, resolution: str, req
         except Objection.DoesNotExist:
             refuse("not_found", "未找到该异议。")
         household = HouseholdLifecycle.objects.select_for_update().get(pk=objection.household_id)
-        role = _require_role(actor, household, (stages.REVIEWER, stages.LEADER), "异议处理")
+        role = require_role(actor, household, (stages.REVIEWER, stages.LEADER), "异议处理")
         if objection.status != ObjectionStatus.OPEN:
             refuse("already_handled", "该异议已处理。", cls=AlreadyHandled)
         if objection.recorded_by_id == actor.pk:

@@ -20,12 +20,10 @@ class Decision(models.TextChoices):
     SYSTEM = "system", "系统处理"
 
 
-class Opinion(models.Model):
-    """One official's decision on one step of one round of a stage, with its signature level."""
+class OpinionFields(models.Model):
+    """What every opinion records — on a household's step (Opinion) or a site's (SiteOpinion)."""
 
-    household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT, related_name="opinions")
     area_code = AreaCodeField("区划代码", db_index=True, editable=False)
-    stage = models.CharField("阶段", max_length=16)
     round = models.PositiveIntegerField("轮次")
     step = models.CharField("环节", max_length=40)
     decision = models.CharField("意见", max_length=10, choices=Decision.choices)
@@ -35,6 +33,16 @@ class Opinion(models.Model):
     role = models.CharField("岗位", max_length=64, blank=True)
     signature_level = models.CharField("签署层级", max_length=16, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Opinion(OpinionFields):
+    """One official's decision on one step of one round of a stage, with its signature level."""
+
+    household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT, related_name="opinions")
+    stage = models.CharField("阶段", max_length=16)
 
     class Meta:
         verbose_name = "审批意见"

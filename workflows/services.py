@@ -90,9 +90,10 @@ def _lock(household_id) -> HouseholdLifecycle:
     return household
 
 
-def _check_visible(actor, household):
-    if not actor.has_perm("registry.view_household", household):
-        refuse("out_of_scope", "未找到该搬迁户，或不在您的管辖范围内。", cls=OutOfScope)
+def check_visible(actor, case, view_perm="registry.view_household", what="搬迁户"):
+    """A case outside the actor's reading scope does not exist for them (404, never 403)."""
+    if not actor.has_perm(view_perm, case):
+        refuse("out_of_scope", f"未找到该{what}，或不在您的管辖范围内。", cls=OutOfScope)
 
 
 def acting_role(actor, roles, household) -> str | None:
@@ -104,9 +105,11 @@ def acting_role(actor, roles, household) -> str | None:
     return None
 
 
-def _require_role(actor, household, roles, what: str) -> str:
-    _check_visible(actor, household)
-    role = acting_role(actor, roles, household)
+def require_role(actor, case, roles, what: str, *, view_perm="registry.view_household", case_word="搬迁户") -> str:
+    """The post through which the actor may do `what` on a household or a site (404 when the case
+    is out of their scope, 403 when they hold none of `roles` there)."""
+    check_visible(actor, case, view_perm, case_word)
+    role = acting_role(actor, roles, case)
     if role is None:
         from registry.roles import ROLES
 
@@ -191,7 +194,7 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
     opinion = (opinion or "").strip()
     with transaction.atomic():
         household = _lock(household_id)
-        _check_visible(actor, household)
+        check_visible(actor, household)
         stage = stages.STAGES.get(household.stage)
         if stage is None or step not in stage.step_codes:
             earlier = [s for s in stages.HOUSEHOLD_STAGES if step in s.step_codes]
@@ -201,7 +204,7 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
             refuse("not_current_step",
                    f"该户当前处于“{S(household.stage).label}”阶段，不能办理此环节。")
         step_def = stage.step(step)
-        role = _require_role(actor, household, step_def.roles, step_def.label)
+        role = require_role(actor, household, step_def.roles, step_def.label)
 
         done = conditions.approved_steps(household)
         if step in done:
@@ -303,7 +306,7 @@ def request_removal(household_id, *, actor, reason: str, request=None) -> Outcom
     reason = (reason or "").strip()
     with transaction.atomic():
         household = _lock(household_id)
-        role = _require_role(actor, household, stages.REMOVAL_REQUEST.roles, stages.REMOVAL_REQUEST.label)
+        role = require_role(actor, household, stages.REMOVAL_REQUEST.roles, stages.REMOVAL_REQUEST.label)
         if not reason:
             refuse("reason_required", "清退须填写清退原因。", field="reason")
         if household.stage not in [s.code for s in stages.HOUSEHOLD_STAGES if s.removable]:
@@ -327,7 +330,7 @@ def decide_removal(household_id, *, actor, approve: bool, opinion: str = "", req
     with transaction.atomic():
         household = _lock(household_id)
         step = stages.REMOVAL_APPROVAL
-        role = _require_role(actor, household, step.roles, step.label)
+        role = require_role(actor, household, step.roles, step.label)
         pending = _pending_removal(household)
         if pending is None:
             refuse("no_pending_removal", "该户没有待审批的清退申请（可能已处理）。", cls=AlreadyHandled)
@@ -356,7 +359,7 @@ def approve_demolition_exemption(household_id, *, actor, reason: str, opinion: s
     with transaction.atomic():
         household = _lock(household_id)
         step = stages.DEMOLITION_EXEMPTION_APPROVAL
-        role = _require_role(actor, household, step.roles, step.label)
+        role = require_role(actor, household, step.roles, step.label)
         if household.stage not in (S.MOVE_IN, S.DEMOLITION):
             refuse("exemption_not_allowed", "保留旧房只能在入住或拆旧复垦阶段审批。")
         if reason not in KeptHouseReason.values:

@@ -56,7 +56,7 @@ def occupancy(site, *, excluding=None) -> Occupancy:
 
 def assign_household(household_id, *, site_id, actor, request=None):
     """Resettle a household centrally at the site, within the site's planned units and persons."""
-    from .services import AlreadyHandled, Refused, _lock, _require_role, refuse
+    from .services import AlreadyHandled, Refused, _lock, refuse, require_role
     from .site_services import _lock as lock_site
 
     with transaction.atomic():
@@ -64,7 +64,7 @@ def assign_household(household_id, *, site_id, actor, request=None):
         household = _lock(household_id)
         # Any site of the household's county (registry.policy.check_resettlement_mode below), as the
         # registry's forms offer: a county-level site lies above a township official's own area.
-        role = _require_role(actor, household, site_stages.ALLOCATION_ROLES, "安排集中安置点")
+        role = require_role(actor, household, site_stages.ALLOCATION_ROLES, "安排集中安置点")
         if household.stage in SETTLED:
             refuse("settled", f"该户处于“{household.get_stage_display()}”阶段，不能调整安置点。")
         if household.site_id == site.pk and household.resettlement_mode == ResettlementMode.CENTRALISED:
@@ -93,7 +93,7 @@ def allocate_unit(household_id, *, actor, unit: str, method: str, allocated_on: 
     """分房: record the unit a household of the site gets, by lot or by choice, with its record."""
     from registry.models import Household
 
-    from .services import AlreadyHandled, Refused, _lock, _require_role, refuse
+    from .services import AlreadyHandled, Refused, _lock, refuse, require_role
     from .site_services import _lock as lock_site
 
     site_id = Household.objects.filter(pk=household_id).values_list("site_id", flat=True).first()
@@ -101,7 +101,7 @@ def allocate_unit(household_id, *, actor, unit: str, method: str, allocated_on: 
     with transaction.atomic():
         site = lock_site(site_id) if site_id else None
         household = _lock(household_id)
-        role = _require_role(actor, household, site_stages.ALLOCATION_ROLES, "分房登记")
+        role = require_role(actor, household, site_stages.ALLOCATION_ROLES, "分房登记")
         if site is None or household.site_id != site.pk or household.resettlement_mode != ResettlementMode.CENTRALISED:
             refuse("not_at_site", "只有已安排集中安置点的搬迁户才能分房。")
         if household.stage == HouseholdStage.REMOVED:

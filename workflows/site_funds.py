@@ -240,12 +240,12 @@ def record_self_funds(household_id, *, actor, kind: str, amount, entry_date, vou
                       note: str = "", request=None) -> SelfFundEntry:
     """One entry of the household's self-funds ledger: money received from the household (at most
     the policy cap in total) or used — for housing only, never more than was received."""
-    from .services import Refused, _lock, _require_role, refuse
+    from .services import Refused, _lock, refuse, require_role
 
     amount, entry_date = _amount(amount), _date(entry_date)
     with transaction.atomic():
         household = _lock(household_id)
-        role = _require_role(actor, household, site_stages.SELF_FUNDS_ROLES, "登记户自筹资金")
+        role = require_role(actor, household, site_stages.SELF_FUNDS_ROLES, "登记户自筹资金")
         if household.stage == HouseholdStage.REMOVED:
             refuse("removed", "该户已清退，不能登记自筹资金。")
         if kind not in SelfFundKind.values:

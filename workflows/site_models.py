@@ -17,7 +17,7 @@ from registry.fields import AreaCodeField
 from registry.models import Household, ResettlementSite
 from registry.models.scoped import ScopedQuerySet
 
-from .models import Decision
+from .models import OpinionFields
 from .site_lifecycle import SiteLifecycle  # noqa: F401  (the proxy model with the transitions)
 
 
@@ -62,21 +62,11 @@ class SiteProject(models.Model):
         super().save(*args, **kwargs)
 
 
-class SiteOpinion(models.Model):
+class SiteOpinion(OpinionFields):
     """One official's decision on one step of one round of a site stage."""
 
     site = models.ForeignKey(ResettlementSite, verbose_name="安置点", on_delete=models.PROTECT, related_name="opinions")
-    area_code = AreaCodeField("区划代码", db_index=True, editable=False)
     stage = models.CharField("阶段", max_length=20)
-    round = models.PositiveIntegerField("轮次")
-    step = models.CharField("环节", max_length=40)
-    decision = models.CharField("意见", max_length=10, choices=Decision.choices)
-    text = models.TextField("意见内容", blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签署人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    role = models.CharField("岗位", max_length=64, blank=True)
-    signature_level = models.CharField("签署层级", max_length=16, blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
 

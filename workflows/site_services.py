@@ -23,7 +23,7 @@ from registry.scope import prefixes_for
 
 from . import site_conditions, site_flowsync, site_paperwork, site_stages
 from .models import Decision
-from .services import AlreadyHandled, NotPermitted, OutOfScope, Refused, acting_role, refuse
+from .services import AlreadyHandled, NotPermitted, OutOfScope, Refused, acting_role, check_visible, refuse, require_role
 from .site_lifecycle import SiteLifecycle
 from .site_models import SiteOpinion, SiteProject
 
@@ -57,19 +57,11 @@ def _lock(site_id) -> SiteLifecycle:
 
 
 def _check_visible(actor, site):
-    if not actor.has_perm(VIEW_SITE, site):
-        refuse("out_of_scope", "未找到该安置点，或不在您的管辖范围内。", cls=OutOfScope)
+    check_visible(actor, site, VIEW_SITE, "安置点")
 
 
 def _require_role(actor, site, roles, what: str) -> str:
-    _check_visible(actor, site)
-    role = acting_role(actor, roles, site)
-    if role is None:
-        from registry.roles import ROLES
-
-        names = "、".join(ROLES[r].label for r in roles)
-        refuse("wrong_role", f"“{what}”须由本辖区的{names}办理，您的岗位无权办理。", cls=NotPermitted)
-    return role
+    return require_role(actor, site, roles, what, view_perm=VIEW_SITE, case_word="安置点")
 
 
 def _previous_approver_id(site, stage, step):
