@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "registry",
     "documents",
     "workflows",
+    "supervision",
     "approvals",
 ]
 
@@ -266,3 +267,9 @@ SITE_DISBURSEMENT_ADVANCE_SHARE = env.str("SITE_DISBURSEMENT_ADVANCE_SHARE", def
 # seed 002 "达到招标规模标准的，必须依法招标": a construction contract from this amount (yuan) must be
 # tendered (必须招标的工程项目规定, 国家发展改革委令第16号: 400万元).
 SITE_TENDER_THRESHOLD = env.str("SITE_TENDER_THRESHOLD", default="4000000")
+
+# ---------------------------------------------------------------------------------------------
+# supervision/ (issue 8): what auditors read. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# Events per page of the audit log browser; pages go by event id, never by COUNT over the log.
+SUPERVISION_PAGE_SIZE = env.int("SUPERVISION_PAGE_SIZE", default=50)

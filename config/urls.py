@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("", include("documents.urls")),
     path("", include("approvals.urls")),
+    path("", include("supervision.urls")),
 ]

@@ -1,0 +1,71 @@
+"""The audit log browser (issue 8, part 2): the auditor's scope, filters, pages by id."""
+
+from audit.log import record
+from registry.models import AreaLevel
+from tests.conftest import make_official
+from tests.factories import AreaFactory, HouseholdFactory
+
+URL = "/supervision/log/"
+
+
+def test_the_auditor_finds_every_unmasked_id_view_in_a_village(cast, areas, household_a, household_b, login):
+    record(cast["clerk_a"], "member.reveal_id", household_a)
+    record(cast["clerk_b"], "member.reveal_id", household_b)
+    record(cast["clerk_a"], "evidence.download", household_a)
+    response = login(cast["auditor"]).get(URL, {"action": "member.reveal_id", "area": "520999101201"})
+    assert response.status_code == 200
+    assert [(e.actor_username, e.area_code) for e in response.context["events"]] == [("clerk_a", "520999101201")]
+
+
+def test_the_auditor_filters_by_actor(cast, household_a, login):
+    record(cast["clerk_a"], "evidence.download", household_a)
+    record(cast["reviewer"], "evidence.download", household_a)
+    events = login(cast["auditor"]).get(URL, {"actor": "reviewer"}).context["events"]
+    assert [e.actor_username for e in events] == ["reviewer"]
+
+
+def test_events_outside_the_auditors_county_are_not_shown(cast, areas, household_a, login):
+    other_county = AreaFactory(code="520888000000", name="邻县", level=AreaLevel.COUNTY)
+    other_village = AreaFactory(code="520888101201", name="邻村", level=AreaLevel.VILLAGE, parent=other_county)
+    stranger_household = HouseholdFactory(village=other_village)
+    record(cast["clerk_a"], "evidence.download", household_a)
+    record(cast["clerk_a"], "evidence.download", stranger_household)
+    events = login(cast["auditor"]).get(URL, {"area": "5208"}).context["events"]
+    assert events == []
+    events = login(cast["auditor"]).get(URL).context["events"]
+    assert {e.area_code for e in events} == {"520999101201"}
+
+
+def test_the_log_pages_by_event_id_newest_first(cast, household_a, login, settings):
+    settings.SUPERVISION_PAGE_SIZE = 2
+    made = [record(cast["clerk_a"], "evidence.download", household_a).id for _ in range(3)]
+    client = login(cast["auditor"])
+    first = client.get(URL)
+    assert [e.id for e in first.context["events"]] == [made[2], made[1]]
+    assert first.context["has_more"]
+    second = client.get(URL, {"before": first.context["next_before"]})
+    assert [e.id for e in second.context["events"]] == [made[0]]
+    assert not second.context["has_more"]
+
+
+def test_a_village_clerk_cannot_open_the_log(cast, login):
+    assert login(cast["clerk_a"]).get(URL).status_code == 403
+
+
+def test_a_bad_area_prefix_is_named_in_chinese(cast, login):
+    response = login(cast["auditor"]).get(URL, {"area": "abc"})
+    assert "区划代码前缀须为1至12位数字" in response.content.decode()
+
+
+def test_the_nav_shows_supervision_to_the_auditor_only(cast, login, client):
+    assert "监督" in login(cast["auditor"]).get(URL).content.decode()
+    client.logout()
+    page = login(cast["clerk_a"]).get("/").content.decode()
+    assert "/supervision/log/" not in page
+
+
+def test_the_stranger_auditor_sees_nothing_of_this_county(cast, areas, household_a, login):
+    other_county = AreaFactory(code="520888000000", name="邻县", level=AreaLevel.COUNTY)
+    stranger = make_official("stranger", "role_auditor", other_county)
+    record(cast["clerk_a"], "evidence.download", household_a)
+    assert login(stranger).get(URL).context["events"] == []

@@ -1,0 +1,137 @@
+"""Case history (issue 8, part 1): one timeline per household from the audit log and the opinions."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from approvals import queue, tasks_service
+from audit.models import AuditEvent
+from documents.evidence.services import withdraw_evidence
+from documents.models import Evidence
+from registry.models import AreaLevel
+from registry.models import HouseholdStage as S
+from tests.conftest import make_official
+from tests.factories import AreaFactory
+from tests.workflows.conftest import days_ago, upload
+from tests.workflows.test_walk import approve, stage_of
+from workflows import batches, services
+from workflows.batches import Vote
+from workflows.models import NoticeBatch
+
+
+def url(household, suffix="/"):
+    return f"/supervision/households/{household.pk}/history{suffix}"
+
+
+def live_a_life(household, officials, give, areas):
+    """申报 → 评议 → 公示 with an objection → 审核 with an evidence withdrawal, a reassignment and
+    the county's return."""
+    give(household, "hukou_scan", "current_house_photo", "signed_application")
+    approve(household, "submit_application", officials["clerk_a"], opinion="材料齐全，申请搬迁")
+    batches.record_review_meeting(
+        village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(12), place="村委会",
+        expected_members=9, present_members=6, votes=[Vote(household.pk, 5, 1, 0)],
+        files={"meeting_minutes_scan": upload(), "sign_in_sheet": upload()},
+    )
+    batch = batches.create_notice_batch(village=areas["village_a"], actor=officials["clerk_a"],
+                                        household_ids=[household.pk], posted_on=days_ago(3),
+                                        ends_on=days_ago(-3), posted_at="村公示栏")
+    batches.file_notice_photo(batch_id=batch.pk, actor=officials["clerk_a"], upload=upload())
+    objection = batches.record_objection(batch_id=batch.pk, household_id=household.pk, actor=officials["clerk_a"],
+                                         objector="村民王某", content="对住房面积有疑问")
+    batches.resolve_objection(objection_id=objection.pk, actor=officials["reviewer"], upheld=False,
+                              resolution="经核实面积符合标准，异议不成立。")
+    # The notice period runs its course.
+    NoticeBatch.objects.filter(pk=batch.pk).update(posted_on=days_ago(10), ends_on=days_ago(4))
+    batches.close_due_notices()
+    assert stage_of(household) == S.APPROVAL
+
+    give(household, "household_survey", "signed_agreement")
+    wrong = Evidence.objects.filter(household=household, kind="household_survey").get()
+    withdraw_evidence(wrong, actor=officials["county_office"], reason="调查表签字不全")
+    give(household, "household_survey")
+
+    second_reviewer = make_official("reviewer2", "role_township_reviewer", areas["town"])
+    task = queue.filter_step(queue.open_tasks(), "township_review").get()
+    tasks_service.reassign(task.pk, actor=officials["leader"], to_user=second_reviewer, reason="休假")
+    approve(household, "township_review", second_reviewer, opinion="审核通过")
+    services.decide(household.pk, step="county_approval", actor=officials["county_office"], decision="return",
+                    opinion="协议金额有误，退回重审")
+    return household
+
+
+def test_the_timeline_holds_every_turn_of_a_life_in_order_with_its_actor(officials, give, areas, household,
+                                                                        login):
+    live_a_life(household, officials, give, areas)
+    response = login(officials["auditor"]).get(url(household))
+    assert response.status_code == 200
+    seen = [(e.action, e.actor) for e in response.context["entries"]]
+    expected = [
+        ("evidence.upload", "county_office"),
+        ("opinion.approve", "clerk_a"),
+        ("household.submit_application.approve", "clerk_a"),
+        ("objection.record", "clerk_a"),
+        ("objection.resolve", "reviewer"),
+        ("evidence.withdraw", "county_office"),
+        ("task.reassign", "leader"),
+        ("opinion.approve", "reviewer2"),
+        ("opinion.return", "county_office"),
+        ("household.county_approval.return", "county_office"),
+    ]
+    position = -1
+    for step in expected:
+        assert step in seen[position + 1:], f"{step} missing after position {position}: {seen}"
+        position = seen.index(step, position + 1)
+    times = [e.at for e in response.context["entries"]]
+    assert times == sorted(times)
+    reassign = next(e for e in response.context["entries"] if e.action == "task.reassign")
+    assert (reassign.detail["previous_owner"] if "previous_owner" in reassign.detail else "", reassign.detail[
+        "new_owner"], reassign.detail["reason"]) == ("", "reviewer2", "休假")
+    page = response.content.decode()
+    assert "撤回证明材料" in page and "改派任务" in page and "退回" in page
+
+
+def test_the_timeline_filters_by_kind_and_date(officials, give, areas, household, login):
+    live_a_life(household, officials, give, areas)
+    client = login(officials["auditor"])
+    only = client.get(url(household), {"kind": ["objection"]}).context["entries"]
+    assert [e.action for e in only] == ["objection.record", "objection.resolve"]
+    none = client.get(url(household), {"date_to": days_ago(1).isoformat()}).context["entries"]
+    assert none == []
+
+
+def test_every_read_of_a_history_is_an_audit_event(officials, household, login):
+    client = login(officials["auditor"])
+    client.get(url(household), {"kind": ["task"]}, REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.filter(action="supervision.history_view").get()
+    assert (event.actor_username, event.target_id, event.ip_address, event.data["kinds"]) == (
+        "auditor", str(household.pk), "10.1.2.3", ["task"])
+
+
+def test_the_history_exports_to_excel_and_the_export_is_logged(officials, give, areas, household, login):
+    live_a_life(household, officials, give, areas)
+    response = login(officials["auditor"]).get(url(household, ".xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("时间", "类别", "操作")
+    assert any(r[3] == "evidence.withdraw" and r[4] == "county_office" for r in rows[2:])
+    assert AuditEvent.objects.filter(action="supervision.history_export", actor_username="auditor").exists()
+
+
+def test_a_village_clerk_sees_the_case_but_not_its_audit_history(officials, household, login):
+    assert login(officials["clerk_a"]).get(url(household)).status_code == 403
+
+
+def test_an_auditor_of_another_county_gets_404(officials, household, login):
+    other_county = AreaFactory(code="520888000000", name="邻县", level=AreaLevel.COUNTY)
+    stranger = make_official("stranger", "role_auditor", other_county)
+    assert login(stranger).get(url(household)).status_code == 404
+    assert login(stranger).get(url(household, ".xlsx")).status_code == 404
+    assert not AuditEvent.objects.filter(action__startswith="supervision.").exists()
+
+
+@pytest.mark.parametrize("suffix", ["/", ".xlsx"])
+def test_the_history_answers_only_get(officials, household, login, suffix):
+    assert login(officials["auditor"]).post(url(household, suffix)).status_code == 405
