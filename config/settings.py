@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "workflows",
     "supervision",
     "approvals",
+    "archive",
 ]
 
 MIDDLEWARE = [
@@ -273,3 +274,10 @@ SITE_TENDER_THRESHOLD = env.str("SITE_TENDER_THRESHOLD", default="4000000")
 # ---------------------------------------------------------------------------------------------
 # Events per page of the audit log browser; pages go by event id, never by COUNT over the log.
 SUPERVISION_PAGE_SIZE = env.int("SUPERVISION_PAGE_SIZE", default=50)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("supervision.context.integrity_alarm")
+# The audit-chain and storage checks run on this schedule (seconds; default daily) and their
+# results show to auditors; `manage.py run_integrity_checks` runs them by hand.
+SUPERVISION_INTEGRITY_INTERVAL = env.int("SUPERVISION_INTEGRITY_INTERVAL", default=86400)
+CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
+    "task": "supervision.run_integrity_checks", "schedule": float(SUPERVISION_INTEGRITY_INTERVAL),
+}

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("", include("documents.urls")),
     path("", include("approvals.urls")),
+    path("", include("archive.urls")),
     path("", include("supervision.urls")),
 ]

@@ -12,4 +12,6 @@ urlpatterns = [
     path("supervision/sites/<int:pk>/history.xlsx", views.site_history_xlsx, name="site_history_xlsx"),
     # 审计日志: the event log of the auditor's scope.
     path("supervision/log/", views.audit_log, name="audit_log"),
+    # 完整性: the latest results of the scheduled checks.
+    path("supervision/integrity/", views.integrity, name="integrity"),
 ]

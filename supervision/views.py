@@ -113,3 +113,14 @@ def audit_log(request):
         "form": form, "events": page, "has_more": has_more,
         "next_before": page[-1].id if page else None, "query": params.urlencode(), "current": "supervision",
     })
+
+
+@login_required
+@require_GET
+def integrity(request):
+    """The latest results of the audit-chain and storage checks, with when they ran."""
+    from .integrity import latest
+
+    if not request.user.has_perm(AUDIT_PERM):
+        raise PermissionDenied("您的岗位无权查阅审计记录。")
+    return render(request, "supervision/integrity.html", {"checks": latest()})

@@ -1,0 +1,100 @@
+"""The archive browser: the tree county → township → village → household and county → site over
+the files in the user's scope, each file's 卷内目录, and each item opened (an audit event)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from audit.log import record
+from documents import storage
+from registry.models import AdminArea
+from registry.scope import area_q
+
+from .completeness import report as completeness_report
+from .access import HOUSEHOLD_VIEW, get_file_for, get_item_for, visible_files
+
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    files = list(visible_files(request.user).order_by("area_code", "household__number", "site_id",
+                                                      "category__order", "year"))
+    # The areas in scope (and their ancestors' names come from the codes): one row per area.
+    areas = {a.code: a for a in AdminArea.objects.filter(area_q(request.user, HOUSEHOLD_VIEW, field="code"))}
+    tree: dict[str, dict] = {}
+    sites: dict[int, dict] = {}
+    for archive_file in files:
+        if archive_file.site_id:
+            node = sites.setdefault(archive_file.site_id, {"site": archive_file.site, "files": []})
+            node["files"].append(archive_file)
+            continue
+        code = archive_file.area_code if not archive_file.household_id else archive_file.household.area_code
+        node = tree.setdefault(code, {"area": areas.get(code), "code": code, "files": [], "households": {}})
+        if archive_file.household_id:
+            node["households"].setdefault(archive_file.household, []).append(archive_file)
+        else:
+            node["files"].append(archive_file)
+    for code, area in areas.items():
+        tree.setdefault(code, {"area": area, "code": code, "files": [], "households": {}})
+    rows = []
+    for code in sorted(tree):
+        node = tree[code]
+        depth = 0 if code[6:] == "000000" else (1 if code[9:] == "000" else 2)
+        rows.append({**node, "depth": depth, "households": sorted(node["households"].items(),
+                                                                  key=lambda pair: pair[0].number)})
+    return render(request, "archive/index.html", {"rows": rows, "sites": list(sites.values())})
+
+
+@login_required
+def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    archive_file = get_file_for(request.user, pk)
+    items = archive_file.items.order_by("item_number")
+    return render(request, "archive/file_detail.html", {"file": archive_file, "items": items})
+
+
+@login_required
+def item_open(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_item_for(request.user, pk)
+    record(request.user, "archive.open", item.file, {"archival_code": item.archival_code}, request,
+           area_code=item.file.area_code)
+    extension = item.storage_name.rsplit(".", 1)[-1].lower()
+    return FileResponse(storage.open_stored(item.storage_name), content_type=CONTENT_TYPES.get(extension),
+                        filename=f"{item.archival_code}.{extension}")
+
+
+def _gap_rows(gaps):
+    for gap in gaps:
+        subject = gap.subject
+        is_site = hasattr(subject, "planned_units")
+        yield {
+            "kind": "安置点" if is_site else "搬迁户",
+            "name": subject.name if is_site else subject.number,
+            "area_code": subject.area_code,
+            "stage": gap.stage_label,
+            "missing": "、".join(gap.missing),
+        }
+
+
+@login_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    area_code = "".join(ch for ch in request.GET.get("area", "") if ch.isdigit())[:12]
+    rows = list(_gap_rows(completeness_report(request.user, area_code=area_code)))
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows)
+    return render(request, "archive/completeness.html", {"rows": rows, "area": area_code})
+
+
+def _xlsx(rows) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "档案完整性"
+    sheet.append(["类型", "搬迁户编号/安置点", "区划代码", "已过阶段", "缺少的材料"])
+    for row in rows:
+        sheet.append([row["kind"], row["name"], row["area_code"], row["stage"], row["missing"]])
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="completeness.xlsx"'
+    book.save(response)
+    return response

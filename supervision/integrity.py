@@ -1,0 +1,61 @@
+"""Run the two integrity checks, keep their results and say whether the latest ones failed.
+
+The checks themselves belong to audit (verify_chain) and documents (check_storage); this module
+only runs them on a schedule (Celery beat or `manage.py run_integrity_checks`) and records the
+outcome for the auditors' integrity view and the alarm in the navigation.
+"""
+
+from django.utils import timezone
+
+from audit.log import record
+
+from .models import IntegrityCheck
+
+PROBLEMS_KEPT = 200
+
+
+def run_checks() -> list[IntegrityCheck]:
+    from audit.verify import verify_chain
+    from documents.fixity import LABELS, check_storage
+
+    now = timezone.now()
+    chain = verify_chain()
+    if chain.ok:
+        chain_summary = f"已核验 {chain.checked} 个事件，哈希链完整。"
+    elif chain.broken_event_id:
+        chain_summary = f"事件 #{chain.broken_event_id}：{chain.problem}"
+    else:
+        chain_summary = chain.problem
+    storage = check_storage()
+    storage_summary = (f"已核验 {storage.checked} 个文件，均与入库时的哈希一致。" if storage.ok else
+                       "；".join(f"{label} {storage.count(kind)} 个" for kind, label in LABELS.items()
+                                 if storage.count(kind)))
+    results = [
+        IntegrityCheck.objects.create(
+            kind=IntegrityCheck.Kind.AUDIT_CHAIN, ran_at=now, ok=chain.ok, checked=chain.checked,
+            summary=chain_summary, problems=[] if chain.ok else [{"event": chain.broken_event_id,
+                                                                  "detail": chain.problem}]),
+        IntegrityCheck.objects.create(
+            kind=IntegrityCheck.Kind.STORAGE, ran_at=now, ok=storage.ok, checked=storage.checked,
+            summary=storage_summary,
+            problems=[{"kind": LABELS.get(p.kind, p.kind), "name": p.name, "detail": p.detail}
+                      for p in storage.problems[:PROBLEMS_KEPT]]),
+    ]
+    for result in results:
+        record(None, "supervision.integrity_check", result, {"kind": result.kind, "ok": result.ok,
+                                                            "checked": result.checked, "summary": result.summary})
+    return results
+
+
+def latest() -> list[IntegrityCheck]:
+    """The newest result of each check (those never run are absent)."""
+    found = []
+    for kind in IntegrityCheck.Kind.values:
+        check = IntegrityCheck.objects.filter(kind=kind).first()
+        if check is not None:
+            found.append(check)
+    return found
+
+
+def failing() -> list[IntegrityCheck]:
+    return [check for check in latest() if not check.ok]

@@ -1,0 +1,44 @@
+"""The integrity view (issue 8, part 3): the checks' latest results, and the alarm when one fails."""
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from audit.log import record
+from audit.models import AuditEvent
+from supervision.models import IntegrityCheck
+from tests.audit.test_chain import behind_the_applications_back
+
+URL = "/supervision/integrity/"
+
+
+def test_a_clean_run_is_recorded_with_its_time_and_shown_to_the_auditor(cast, household_a, login):
+    record(cast["clerk_a"], "evidence.download", household_a)
+    call_command("run_integrity_checks")
+    page = login(cast["auditor"]).get(URL).content.decode()
+    assert IntegrityCheck.objects.filter(ok=True).count() == 2
+    assert "审计日志哈希链：正常" in page and "最近检查时间" in page
+    assert "完整性异常" not in page
+
+
+def test_a_rewritten_event_is_named_on_the_integrity_view_and_raises_the_alarm(cast, household_a, login):
+    events = [record(cast["clerk_a"], "evidence.download", household_a) for _ in range(3)]
+    with behind_the_applications_back():
+        AuditEvent.objects.filter(pk=events[1].pk).update(data={"tampered": True})
+    with pytest.raises(CommandError):
+        call_command("run_integrity_checks")
+    client = login(cast["auditor"])
+    page = client.get(URL).content.decode()
+    assert f"事件 #{events[1].pk}" in page and "发现问题" in page
+    home = client.get("/").content.decode()
+    assert "data-integrity-alarm" in home
+
+
+def test_the_alarm_is_not_shown_to_a_village_clerk(cast, household_a, login):
+    IntegrityCheck.objects.create(kind="audit_chain", ran_at="2026-01-01T00:00:00Z", ok=False, summary="x")
+    assert "data-integrity-alarm" not in login(cast["clerk_a"]).get("/").content.decode()
+    assert login(cast["clerk_a"]).get(URL).status_code == 403
+
+
+def test_the_checks_are_scheduled_by_celery_beat():
+    assert settings.CELERY_BEAT_SCHEDULE["supervision-integrity"]["task"] == "supervision.run_integrity_checks"
