@@ -8,10 +8,11 @@ from django.shortcuts import render
 from audit.log import record
 from documents import storage
 from registry.models import AdminArea
-from registry.scope import area_q
+from registry.scope import area_q, get_household_for
 
-from .completeness import report as completeness_report
 from .access import HOUSEHOLD_VIEW, get_file_for, get_item_for, visible_files
+from .completeness import report as completeness_report
+from .export import household_bag_zip
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 
@@ -97,4 +98,14 @@ def _xlsx(rows) -> HttpResponse:
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="completeness.xlsx"'
     book.save(response)
+    return response
+
+
+@login_required
+def household_export(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_for(request.user, pk)
+    data = household_bag_zip(household)
+    record(request.user, "archive.export", household, {"kind": "household", "bytes": len(data)}, request)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="household-{household.number}.zip"'
     return response
