@@ -11,6 +11,7 @@ from registry.models import AdminArea
 from registry.scope import area_q, get_household_for
 
 from .access import HOUSEHOLD_VIEW, get_file_for, get_item_for, visible_files
+from .catalogue import catalogue_pdf, volumes_of
 from .completeness import report as completeness_report
 from .export import household_bag_zip
 
@@ -108,4 +109,18 @@ def household_export(request: HttpRequest, pk: int) -> HttpResponse:
     record(request.user, "archive.export", household, {"kind": "household", "bytes": len(data)}, request)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="household-{household.number}.zip"'
+    return response
+
+
+@login_required
+def file_catalogue(request: HttpRequest, pk: int) -> HttpResponse:
+    archive_file = get_file_for(request.user, pk)
+    try:
+        volume = int(request.GET.get("volume", "1"))
+    except ValueError:
+        volume = 1
+    volume = min(max(volume, 1), volumes_of(archive_file))
+    data = catalogue_pdf(archive_file, volume=volume)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="catalogue-{archive_file.pk}-{volume}.pdf"'
     return response

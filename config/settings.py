@@ -281,3 +281,9 @@ SUPERVISION_INTEGRITY_INTERVAL = env.int("SUPERVISION_INTEGRITY_INTERVAL", defau
 CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
     "task": "supervision.run_integrity_checks", "schedule": float(SUPERVISION_INTEGRITY_INTERVAL),
 }
+
+# ---------------------------------------------------------------------------------------------
+# archive/ (issue 7): the 档案. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# Items per volume of a printed 卷内目录: a long catalogue is split into volumes, not one huge render.
+ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME = env.int("ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME", default=200)
