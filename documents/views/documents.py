@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -54,8 +54,15 @@ def generate_for_household(request: HttpRequest, household_pk: int, doc_type: st
 
 
 @login_required
+def _refuse_read_only_post(request: HttpRequest) -> None:
+    """A post that generates nothing anywhere (auditors) gets 403 for a POST, not a form error."""
+    if request.method == "POST" and not request.user.has_perm(ADD_DOCUMENT):
+        raise PermissionDenied("您的岗位无权生成文书。")
+
+
 def generate_notice(request: HttpRequest) -> HttpResponse:
     """A 公示 notice for households of one village, chosen from those the user may edit."""
+    _refuse_read_only_post(request)
     candidates = (Household.objects.filter(area_q(request.user, ADD_DOCUMENT))
                   .select_related("village").order_by("number")[:500])
     form = NoticeForm(request.POST or None)
@@ -114,6 +121,7 @@ def download_version(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def batch_new(request: HttpRequest) -> HttpResponse:
+    _refuse_read_only_post(request)
     candidates = (Household.objects.filter(area_q(request.user, ADD_DOCUMENT))
                   .select_related("village").order_by("number")[:500])
     if request.method == "POST":

@@ -68,8 +68,6 @@ def test_every_auditor_post_outside_the_findings_writes_nothing(officials, case,
 
 # Some write views still answer a refused auditor with a redirect and a message (302) or a form
 # error (400) instead of 403; they write nothing (above). Issue 8 asks for 403 everywhere.
-@pytest.mark.xfail(reason="approvals' decide/claim/release/bulk and the notice forms answer 302/400, not 403",
-                   strict=False)
 def test_every_auditor_post_to_a_write_url_answers_403(officials, case, login):
     answers = post_everywhere(login(officials["auditor"]), case)
     writes = {url: code for url, code in answers.items()
