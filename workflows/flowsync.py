@@ -52,16 +52,20 @@ def open_stage(household) -> None:
         flow_class.start.run(household=household)
 
 
-def open_task(household, step: str):
-    """The open task of `step` for the case, if its flow has one."""
+def open_task_in(processes, step: str):
+    """The open human task of `step` among `processes` (a household's or a site's), if any."""
     from viewflow.workflow.models import Task
 
     tasks = (
-        Task.objects.filter(process__in=_open_processes(household), flow_task_type="HUMAN", status__in=OPEN_TASK)
+        Task.objects.filter(process__in=processes, flow_task_type="HUMAN", status__in=OPEN_TASK)
         .select_related("process", "owner")
         .order_by("-id")
     )
     return next((t for t in tasks if t.flow_task.name == step), None)
+
+
+def open_task(household, step: str):
+    return open_task_in(_open_processes(household), step)
 
 
 def complete_step(household, step: str, actor, task=None) -> None:

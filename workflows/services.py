@@ -118,6 +118,26 @@ def require_role(actor, case, roles, what: str, *, view_perm="registry.view_hous
     return role
 
 
+def check_turn(stage, step_def, done, actor, task, *, previous_approver) -> None:
+    """Whether it is this actor's turn at this step — the same for households and sites: not
+    done yet in this round, its predecessors done (unless a joint sign-off), not a review of the
+    actor's own work (审批分离), and not a task another official has claimed (领取)."""
+    if step_def.code in done:
+        refuse("already_handled", f"“{step_def.label}”已办结（可能已由他人处理），请刷新页面。", cls=AlreadyHandled)
+    if not stage.joint:
+        waiting = [s.label for s in stage.steps[: stage.step_codes.index(step_def.code)] if s.code not in done]
+        if waiting:
+            refuse("step_out_of_order", f"须先完成：{'、'.join(waiting)}。")
+    if step_def.reviews and actor.pk == previous_approver():
+        refuse("own_submission", "不能审批本人提交或办理的上一环节（审批分离）。", cls=NotPermitted)
+    # A claimed task is its holder's until released or reassigned by a supervisor.
+    if task is not None and task.owner_id and task.owner_id != actor.pk:
+        from registry.people import display_name
+
+        refuse("claimed_by_other", f"该任务已由{display_name(task.owner)}领取，须其释放或由领导改派后方可办理。",
+               cls=NotPermitted)
+
+
 def _previous_approver_id(household, stage, step):
     """Who handed this step its work: the previous step's approver in this round or, for the
     first step (and every step of a joint sign-off), the last approver before this round."""
@@ -207,22 +227,9 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
         role = require_role(actor, household, step_def.roles, step_def.label)
 
         done = conditions.approved_steps(household)
-        if step in done:
-            refuse("already_handled", f"“{step_def.label}”已办结（可能已由他人处理），请刷新页面。", cls=AlreadyHandled)
-        if not stage.joint:
-            waiting = [s.label for s in stage.steps[: stage.step_codes.index(step)] if s.code not in done]
-            if waiting:
-                refuse("step_out_of_order", f"须先完成：{'、'.join(waiting)}。")
-        if step_def.reviews and actor.pk == _previous_approver_id(household, stage, step_def):
-            refuse("own_submission", "不能审批本人提交或办理的上一环节（审批分离）。", cls=NotPermitted)
-
-        # A task someone has claimed (领取) is theirs until released or reassigned by a supervisor.
         task = flowsync.open_task(household, step)
-        if task is not None and task.owner_id and task.owner_id != actor.pk:
-            from registry.people import display_name
-
-            refuse("claimed_by_other", f"该任务已由{display_name(task.owner)}领取，须其释放或由领导改派后方可办理。",
-                   cls=NotPermitted)
+        check_turn(stage, step_def, done, actor, task,
+                   previous_approver=lambda: _previous_approver_id(household, stage, step_def))
 
         if decision == Decision.RETURN:
             return _return(household, step_def, role, actor, opinion, request)

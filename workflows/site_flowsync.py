@@ -8,7 +8,7 @@ Called only from `workflows.site_services`, inside its transaction, with the sit
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
-from .flowsync import OPEN_TASK, _execute
+from .flowsync import OPEN_TASK, _execute, open_task_in
 from .site_models import SiteProcess
 
 
@@ -34,16 +34,12 @@ def open_stage(site) -> None:
         flow_class.start.run(site=site)
 
 
-def complete_step(site, step: str, actor) -> None:
-    """Execute the open task of `step` as `actor` (the service has checked everything)."""
-    from viewflow.workflow.models import Task
+def open_task(site, step: str):
+    return open_task_in(_open_processes(site), step)
 
-    tasks = (
-        Task.objects.filter(process__in=_open_processes(site), flow_task_type="HUMAN", status__in=OPEN_TASK)
-        .select_related("process")
-        .order_by("-id")
-    )
-    for candidate in tasks:
-        if candidate.flow_task.name == step:
-            _execute(candidate, actor)
-            return
+
+def complete_step(site, step: str, actor, task=None) -> None:
+    """Execute the open task of `step` as `actor` (the service has checked everything)."""
+    task = task or open_task(site, step)
+    if task is not None:
+        _execute(task, actor)

@@ -23,7 +23,9 @@ from registry.scope import prefixes_for
 
 from . import site_conditions, site_flowsync, site_paperwork, site_stages
 from .models import Decision
-from .services import AlreadyHandled, NotPermitted, OutOfScope, Refused, acting_role, check_visible, refuse, require_role
+from .services import (
+    AlreadyHandled, NotPermitted, OutOfScope, Refused, acting_role, check_turn, check_visible, refuse, require_role,
+)
 from .site_lifecycle import SiteLifecycle
 from .site_models import SiteOpinion, SiteProject
 
@@ -235,14 +237,9 @@ def decide(site_id, *, step: str, actor, decision: str, opinion: str = "", reque
         role = _require_role(actor, site, step_def.roles, step_def.label)
 
         done = site_conditions.approved_steps(site)
-        if step in done:
-            refuse("already_handled", f"“{step_def.label}”已办结（可能已由他人处理），请刷新页面。", cls=AlreadyHandled)
-        if not stage.joint:
-            waiting = [s.label for s in stage.steps[: stage.step_codes.index(step)] if s.code not in done]
-            if waiting:
-                refuse("step_out_of_order", f"须先完成：{'、'.join(waiting)}。")
-        if step_def.reviews and actor.pk == _previous_approver_id(site, stage, step_def):
-            refuse("own_submission", "不能审批本人提交或办理的上一环节（审批分离）。", cls=NotPermitted)
+        task = site_flowsync.open_task(site, step)
+        check_turn(stage, step_def, done, actor, task,
+                   previous_approver=lambda: _previous_approver_id(site, stage, step_def))
 
         if decision == Decision.RETURN:
             return _return(site, stage, step_def, role, actor, opinion, request)
@@ -258,7 +255,7 @@ def decide(site_id, *, step: str, actor, decision: str, opinion: str = "", reque
             site=site, stage=site.stage, round=site.project.stage_round, step=step, decision=Decision.APPROVE,
             text=opinion, actor=actor, role=role, signature_level=step_def.signature_level,
         )
-        site_flowsync.complete_step(site, step, actor)
+        site_flowsync.complete_step(site, step, actor, task)
         _audit(actor, f"site.{step}.approve", site,
                {"opinion": opinion, "role": role, "changes": _plain(changes)}, request)
         moved_to = None
