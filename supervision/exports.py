@@ -5,6 +5,7 @@ import io
 from django.utils import timezone
 from openpyxl import Workbook
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_HEADER = ["时间", "类别", "操作", "操作代码", "操作人", "岗位", "IP地址", "内容"]
 
 
@@ -21,6 +22,34 @@ def history_workbook(title: str, entries) -> bytes:
     for e in entries:
         sheet.append([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.kind_label, e.label, e.action,
                       e.actor, e.role, e.ip, _detail(e.detail)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+LEDGER_HEADER = ["编号", "类别", "问题对象", "区划代码", "问题描述", "责任单位", "整改期限", "状态", "是否超期",
+                 "督查人", "登记时间", "最近整改情况", "销号时间"]
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def ledger_workbook(findings, counts: dict) -> bytes:
+    """督查问题台账: one row per finding, and a second sheet of counts by category and status."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "督查问题台账"
+    sheet.append(LEDGER_HEADER)
+    for f in findings:
+        sheet.append([f.pk, f.get_category_display(), f.target_label, f.area_code, f.description,
+                      f.responsible_label, f.deadline.isoformat(), f.get_status_display(), "是" if f.overdue else "否",
+                      f.filed_by.get_username(), _local(f.filed_at), f.response, _local(f.closed_at)])
+    summary = book.create_sheet("分类统计")
+    summary.append(["类别"] + [label for _, label in counts["statuses"]] + ["合计", "其中超期"])
+    for row in counts["rows"]:
+        summary.append([row["label"], *row["counts"], row["total"], row["overdue"]])
+    summary.append(["合计", *counts["totals"], counts["total"], counts["overdue"]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

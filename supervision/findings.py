@@ -1,75 +1,257 @@
 """The findings ledger's services (督查问题台账): file → respond → send back → respond → close.
 
-Auditors (audit.view_auditevent over the area) file, send back and close (销号); the officials of
-the responsible post in the area respond. Each step is an audit event in the same transaction.
+An auditor (audit.view_auditevent over the target's area) files a finding against a household, a
+site or an area and names the responsible unit: a post over an area (责任单位). The officials who
+hold that post over that area respond with a rectification (text and attachments); the auditor who
+filed it closes it (销号) or sends it back. Each step is a FindingStep row and an audit event in
+the same transaction; attachments are stored once with SHA-256 and SM3 (seed 002: 建立问题台账清单
+… 逐一整改销号).
+
+Who sees what goes through registry.scope (area_q, grants_of): auditors their area's findings,
+officials the findings their posts answer for. `get_finding_for` is the chokepoint of the pages
+(404 outside that).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from audit.log import record
-from registry.scope import area_q, covers, grants_of
+from documents import storage
+from documents.evidence.validation import check_client_name, inspect_upload
+from documents.hashing import digest_stream
+from registry.models import PREFIX_LENGTH, AreaLevel, level_of_code
+from registry.roles import ROLES
+from registry.scope import NOTHING, area_q, covers, grants_of
 
-from .models import Finding
+from .models import Finding, FindingAttachment, FindingStep
 
 AUDIT_PERM = "audit.view_auditevent"
+STORAGE_PREFIX = "findings"
+MAX_ATTACHMENTS = 10
+# Posts that can answer for a finding: every post that works cases (not auditors or admins).
+NOT_RESPONSIBLE = {"role_auditor", "role_system_admin"}
+_LEVEL_RANK = {AreaLevel.PROVINCE: -2, AreaLevel.CITY: -1, AreaLevel.COUNTY: 0, AreaLevel.TOWNSHIP: 1,
+               AreaLevel.VILLAGE: 2}
+_LEVEL_WORD = {AreaLevel.PROVINCE: "省", AreaLevel.CITY: "市", AreaLevel.COUNTY: "县", AreaLevel.TOWNSHIP: "乡镇",
+               AreaLevel.VILLAGE: "村"}
+
+
+def responsible_roles() -> list[tuple[str, str]]:
+    return [(code, role.label) for code, role in ROLES.items() if code not in NOT_RESPONSIBLE]
+
+
+def prefix_of(code: str) -> str:
+    return code[: PREFIX_LENGTH[level_of_code(code)]]
+
+
+# ---------------------------------------------------------------- who sees what
+
+
+def responsible_q(user) -> Q:
+    """Findings whose responsible post the user holds over an area covering the responsible area."""
+    q = NOTHING
+    if not (user.is_authenticated and user.is_active):
+        return q
+    for role, entries in grants_of(user).items():
+        for prefix, _ in entries:
+            q |= Q(responsible_role=role, responsible_area_code__startswith=prefix)
+    return q
+
+
+def visible_findings(user):
+    """Findings an auditor supervises or a responsible official must answer."""
+    return Finding.objects.filter(area_q(user, AUDIT_PERM) | responsible_q(user))
+
+
+def awaiting_response(user):
+    """The open findings the user's posts must answer (the inbox's 督查问题 section)."""
+    return Finding.objects.filter(responsible_q(user), status__in=Finding.AWAITING_RESPONSE)
+
+
+def get_finding_for(user, pk) -> Finding:
+    try:
+        return visible_findings(user).select_related("filed_by").get(pk=pk)
+    except (Finding.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该督查问题，或不在您的管辖范围内。")
+
+
+def is_auditor_of(user, finding) -> bool:
+    return covers(user, AUDIT_PERM, finding.area_code)
+
+
+def may_respond(user, finding) -> bool:
+    return (finding.status in Finding.AWAITING_RESPONSE
+            and _role_holds(user, finding.responsible_role, finding.responsible_area_code))
+
+
+def may_review(user, finding) -> bool:
+    """Only the auditor who filed a finding closes it or sends it back (his own findings)."""
+    return (finding.status == Finding.Status.RESPONDED and finding.filed_by_id == user.pk
+            and is_auditor_of(user, finding))
 
 
 def _role_holds(user, role: str, area_code: str) -> bool:
     return any(area_code.startswith(prefix) for prefix, _ in grants_of(user).get(role, []))
 
 
-def visible_findings(user):
-    """Findings an auditor supervises or a responsible official must answer."""
-    q = area_q(user, AUDIT_PERM)
-    for role, entries in grants_of(user).items():
-        for prefix, _ in entries:
-            q |= Q(responsible_role=role, area_code__startswith=prefix)
-    return Finding.objects.filter(q)
+# ---------------------------------------------------------------- checks of what is filed
+
+
+def check_responsible_unit(*, target_code: str, responsible_area_code: str, responsible_role: str) -> None:
+    """The unit must be a working post at or above the responsible area's level, and the area must
+    contain the target or lie inside it (a county finding may name a township; a household's, its
+    village, township or county)."""
+    if responsible_role not in dict(responsible_roles()):
+        raise ValidationError("请选择正确的责任岗位。", code="role")
+    role_level = ROLES[responsible_role].level
+    area_level = level_of_code(responsible_area_code)
+    if _LEVEL_RANK[role_level] > _LEVEL_RANK[area_level]:
+        raise ValidationError("责任岗位“%(role)s”设在%(role_level)s级，不能对%(area_level)s级区域负责，"
+                              "请选择相应层级的岗位或区域。", code="role_level",
+                              params={"role": ROLES[responsible_role].label,
+                                      "role_level": _LEVEL_WORD[role_level], "area_level": _LEVEL_WORD[area_level]})
+    if not (target_code.startswith(prefix_of(responsible_area_code))
+            or responsible_area_code.startswith(prefix_of(target_code))):
+        raise ValidationError("责任区域须包含问题对象所在区域，或位于问题所涉区域之内。", code="area_unrelated")
+
+
+def _inspect(uploads) -> list:
+    """Validate every file before anything is written (a bad file stores nothing)."""
+    uploads = [u for u in uploads or () if u]
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError("附件最多 %(n)s 个。", code="too_many", params={"n": MAX_ATTACHMENTS})
+    inspected = []
+    for upload in uploads:
+        name = check_client_name(upload.name)
+        try:
+            result = inspect_upload(upload, name)
+        except ValidationError as exc:
+            raise ValidationError(f"附件“{name}”：{'；'.join(exc.messages)}", code="attachment") from exc
+        inspected.append((upload, name, result))
+    return inspected
+
+
+def _store(finding, step, inspected, actor, written: list) -> list[FindingAttachment]:
+    stored = []
+    for upload, name, result in inspected:
+        upload.seek(0)
+        digests = digest_stream(upload)
+        if digests.size != upload.size:
+            raise ValidationError("文件读取不完整，请重新上传。", code="short_read")
+        storage_name = storage.new_name(STORAGE_PREFIX, finding.area_code, result.extension)
+        storage.write_once(storage_name, upload)
+        written.append(storage_name)
+        stored.append(FindingAttachment.objects.create(
+            finding=finding, step=step, area_code=finding.area_code, storage_name=storage_name,
+            original_name=name, content_type=result.content_type, size=digests.size,
+            sha256=digests.sha256, sm3=digests.sm3, uploaded_by=actor))
+    return stored
+
+
+def _described(attachments) -> list[dict]:
+    return [{"name": a.original_name, "sha256": a.sha256, "size": a.size} for a in attachments]
+
+
+def _step(finding, action, actor, text, inspected, written, request, event, data):
+    step = FindingStep.objects.create(finding=finding, action=action, actor=actor, text=text)
+    attachments = _store(finding, step, inspected, actor, written)
+    record(actor, event, finding, {**data, "attachments": _described(attachments)}, request=request)
+    return step
+
+
+def _discarding(written: list):
+    """Remove files written by a step whose transaction did not commit."""
+    for name in written:
+        storage.discard(name)
+
+
+# ---------------------------------------------------------------- the cycle
 
 
 def file_finding(*, actor, area_code: str, category: str, description: str, responsible_role: str, deadline,
-                 household=None, site=None, request=None) -> Finding:
+                 responsible_area_code: str | None = None, household=None, site=None, attachments=(),
+                 request=None) -> Finding:
     if not covers(actor, AUDIT_PERM, area_code):
         raise PermissionDenied("只有本辖区的督查人员可以登记问题。")
-    with transaction.atomic():
-        finding = Finding.objects.create(
-            area_code=area_code, category=category, description=description.strip(),
-            responsible_role=responsible_role, deadline=deadline, filed_by=actor,
-            household_id=household.pk if household else None, site_id=site.pk if site else None)
-        record(actor, "finding.file", finding, {"category": category, "responsible_role": responsible_role,
-                                                "deadline": deadline, "description": finding.description},
-               request=request)
+    responsible_area_code = responsible_area_code or area_code
+    if not covers(actor, AUDIT_PERM, responsible_area_code):
+        raise PermissionDenied("责任区域不在您的督查范围内。")
+    if category not in Finding.Category.values:
+        raise ValidationError("请选择问题类别。", code="category")
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError("请填写问题描述。", code="description")
+    check_responsible_unit(target_code=area_code, responsible_area_code=responsible_area_code,
+                           responsible_role=responsible_role)
+    inspected = _inspect(attachments)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            finding = Finding.objects.create(
+                area_code=area_code, category=category, description=description,
+                responsible_role=responsible_role, responsible_area_code=responsible_area_code,
+                deadline=deadline, filed_by=actor,
+                household_id=household.pk if household else None, site_id=site.pk if site else None)
+            _step(finding, FindingStep.Action.FILE, actor, description, inspected, written, request, "finding.file",
+                  {"category": category, "responsible_role": responsible_role,
+                   "responsible_area": responsible_area_code, "deadline": deadline, "description": description,
+                   "household": finding.household_id, "site": finding.site_id})
+    except BaseException:
+        _discarding(written)
+        raise
     return finding
 
 
-def respond(finding_id, *, actor, text: str, request=None) -> Finding:
-    with transaction.atomic():
-        finding = Finding.objects.select_for_update().get(pk=finding_id)
-        if not _role_holds(actor, finding.responsible_role, finding.area_code):
-            raise PermissionDenied("只有责任单位的人员可以反馈整改情况。")
-        if finding.status == Finding.Status.CLOSED:
-            raise PermissionDenied("该问题已销号。")
-        finding.response = text.strip()
-        finding.status = Finding.Status.RESPONDED
-        finding.save(update_fields=["response", "status"])
-        record(actor, "finding.respond", finding, {"response": finding.response}, request=request)
+def respond(finding_id, *, actor, text: str, attachments=(), request=None) -> Finding:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("请填写整改情况。", code="text")
+    inspected = _inspect(attachments)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            finding = Finding.objects.select_for_update().get(pk=finding_id)
+            if not _role_holds(actor, finding.responsible_role, finding.responsible_area_code):
+                raise PermissionDenied("只有责任单位的人员可以反馈整改情况。")
+            if finding.status == Finding.Status.CLOSED:
+                raise PermissionDenied("该问题已销号。")
+            if finding.status == Finding.Status.RESPONDED:
+                raise ValidationError("已反馈整改情况，正等待督查人员核查。", code="already_responded")
+            finding.response = text
+            finding.status = Finding.Status.RESPONDED
+            finding.save(update_fields=["response", "status"])
+            _step(finding, FindingStep.Action.RESPOND, actor, text, inspected, written, request, "finding.respond",
+                  {"response": text})
+    except BaseException:
+        _discarding(written)
+        raise
     return finding
 
 
 def review(finding_id, *, actor, accept: bool, reason: str = "", request=None) -> Finding:
-    """销号 (accept) or send back (退回重新整改)."""
+    """销号 (accept) or send back (退回重新整改, a reason required), by the auditor who filed it."""
+    reason = (reason or "").strip()
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding_id)
-        if not covers(actor, AUDIT_PERM, finding.area_code):
-            raise PermissionDenied("只有督查人员可以销号或退回。")
+        if not is_auditor_of(actor, finding) or finding.filed_by_id != actor.pk:
+            raise PermissionDenied("只有登记该问题的督查人员可以销号或退回。")
         if finding.status != Finding.Status.RESPONDED:
-            raise PermissionDenied("责任单位尚未反馈整改情况。")
-        finding.status = Finding.Status.CLOSED if accept else Finding.Status.OPEN
+            raise ValidationError("责任单位尚未反馈整改情况，不能销号或退回。", code="not_responded")
+        if not accept and not reason:
+            raise ValidationError("退回须填写原因。", code="reason")
+        finding.status = Finding.Status.CLOSED if accept else Finding.Status.SENT_BACK
         finding.closed_at = timezone.now() if accept else None
         finding.save(update_fields=["status", "closed_at"])
-        record(actor, "finding.close" if accept else "finding.send_back", finding, {"reason": reason},
-               request=request)
+        action = FindingStep.Action.CLOSE if accept else FindingStep.Action.SEND_BACK
+        _step(finding, action, actor, reason, [], [], request,
+              "finding.close" if accept else "finding.send_back", {"reason": reason})
     return finding
+
+
+def record_attachment_download(attachment, *, actor, request=None) -> None:
+    record(actor, "finding.attachment_download", attachment.finding,
+           {"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256},
+           request=request)

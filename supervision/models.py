@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from documents.models.immutable import ImmutableModel, write_once_triggers
+
 
 class IntegrityCheck(models.Model):
     """One run of one check: the audit chain (verify_chain) or the storage fixity (check_storage)."""
@@ -42,10 +44,17 @@ class Finding(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", "待整改"
-        RESPONDED = "responded", "已反馈整改"
+        RESPONDED = "responded", "已反馈待核查"
+        SENT_BACK = "sent_back", "退回重新整改"
         CLOSED = "closed", "已销号"
 
+    # Statuses in which the responsible unit still owes a rectification.
+    AWAITING_RESPONSE = (Status.OPEN, Status.SENT_BACK)
+
+    # The target's area (a household's or site's area code, or the area itself): auditors' scope.
     area_code = models.CharField("区划代码", max_length=12, db_index=True)
+    # The responsible unit (责任单位) is a post over an area: its holders there must respond.
+    responsible_area_code = models.CharField("责任区域", max_length=12, db_index=True)
     household_id = models.BigIntegerField("搬迁户ID", null=True, blank=True)
     site_id = models.BigIntegerField("安置点ID", null=True, blank=True)
     category = models.CharField("类别", max_length=16, choices=Category.choices)
@@ -69,3 +78,61 @@ class Finding(models.Model):
     @property
     def overdue(self) -> bool:
         return self.status != self.Status.CLOSED and timezone.localdate() > self.deadline
+
+    @property
+    def target_kind(self) -> str:
+        return "household" if self.household_id else "site" if self.site_id else "area"
+
+
+class FindingStep(ImmutableModel):
+    """One step of a finding's life, written once: filing, each rectification response, each
+    send-back and the closing (销号). The ledger's history, never rewritten."""
+
+    class Action(models.TextChoices):
+        FILE = "file", "登记问题"
+        RESPOND = "respond", "反馈整改情况"
+        SEND_BACK = "send_back", "退回重新整改"
+        CLOSE = "close", "核查销号"
+
+    finding = models.ForeignKey(Finding, verbose_name="督查问题", on_delete=models.PROTECT, related_name="steps")
+    action = models.CharField("环节", max_length=16, choices=Action.choices)
+    text = models.TextField("内容", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "督查问题办理记录"
+        verbose_name_plural = "督查问题办理记录"
+        ordering = ["at", "id"]
+        triggers = write_once_triggers()
+
+
+class FindingAttachment(ImmutableModel):
+    """A file attached to a finding's step (the auditor's evidence, a rectification's proof):
+    validated like evidence, stored once under findings/, hashed with SHA-256 and SM3 at ingest
+    and re-hashed by the integrity check."""
+
+    finding = models.ForeignKey(Finding, verbose_name="督查问题", on_delete=models.PROTECT,
+                                related_name="attachments")
+    step = models.ForeignKey(FindingStep, verbose_name="办理记录", on_delete=models.PROTECT,
+                             related_name="attachments")
+    area_code = models.CharField("区划代码", max_length=12, db_index=True)
+    storage_name = models.CharField("存储名", max_length=255, unique=True)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=64)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    sm3 = models.CharField("SM3", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "督查问题附件"
+        verbose_name_plural = "督查问题附件"
+        ordering = ["uploaded_at", "id"]
+        triggers = write_once_triggers()
+
+    def __str__(self):
+        return self.original_name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import finding_views, views
 
 app_name = "supervision"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("supervision/log/", views.audit_log, name="audit_log"),
     # 完整性: the latest results of the scheduled checks.
     path("supervision/integrity/", views.integrity, name="integrity"),
+    # 督查问题台账: the ledger, filing, rectification, 销号 or send-back.
+    path("supervision/findings/", finding_views.ledger, name="findings"),
+    path("supervision/findings.xlsx", finding_views.ledger_xlsx, name="findings_xlsx"),
+    path("supervision/findings/new/", finding_views.finding_new, name="finding_new"),
+    path("supervision/findings/<int:pk>/", finding_views.finding_detail, name="finding"),
+    path("supervision/findings/<int:pk>/respond/", finding_views.finding_respond, name="finding_respond"),
+    path("supervision/findings/<int:pk>/review/", finding_views.finding_review, name="finding_review"),
+    path("supervision/findings/<int:pk>/attachments/<int:attachment_pk>/", finding_views.attachment_download,
+         name="finding_attachment"),
 ]

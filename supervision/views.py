@@ -16,12 +16,11 @@ from audit.log import record
 from audit.models import AuditEvent
 from registry.scope import area_q, covers, get_household_for, get_site_for
 
-from .exports import history_workbook
+from .exports import XLSX, history_workbook
 from .forms import AuditLogFilterForm, HistoryFilterForm
 from .timeline import KINDS, household_timeline, site_timeline
 
 AUDIT_PERM = "audit.view_auditevent"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_log_access(user, case) -> None:
