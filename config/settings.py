@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "supervision",
     "approvals",
     "archive",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -287,3 +291,44 @@ CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
 # ---------------------------------------------------------------------------------------------
 # Items per volume of a printed 卷内目录: a long catalogue is split into volumes, not one huge render.
 ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME = env.int("ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME", default=200)
+
+# ---------------------------------------------------------------------------------------------
+# api/ (issue 9): the JSON API over the same scope, rules and services. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Systems send `Authorization: Token <key>` (keys issued per user by a superuser, revocable);
+    # the browser's session works too (with its CSRF check on writes).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    # Requests per token (or per signed-in user) and period: "N/second|minute|hour|day".
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="3000/hour")},
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "易地扶贫搬迁案件审批与档案系统 API",
+    "DESCRIPTION": "与界面相同的案件、辖区范围、政策规则与办理服务（issue 9）。错误统一为 "
+                   "{\"code\", \"message\", \"fields\"}；写操作可带 Idempotency-Key 请求头。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The documentation page's assets are served from our own static files (no CDN on intranets).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# How long a stored answer to an Idempotency-Key is replayed (hours).
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=48)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/password/", registry_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("registry.urls")),
     path("", include("documents.urls")),
     path("", include("approvals.urls")),

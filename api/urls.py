@@ -1,0 +1,42 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .views import cases, households, work
+
+app_name = "api"
+
+
+def case_routes(prefix: str, kind, name: str):
+    def view(cls):
+        return type(f"{cls.__name__}{name.title()}", (cls,), {"kind": kind}).as_view()
+
+    return [
+        path(f"{prefix}/<int:pk>/transitions/", view(cases.TransitionList), name=f"{name}-transitions"),
+        path(f"{prefix}/<int:pk>/transitions/<slug:name>/", view(cases.TransitionPerform),
+             name=f"{name}-transition"),
+        path(f"{prefix}/<int:pk>/history/", view(cases.History), name=f"{name}-history"),
+        path(f"{prefix}/<int:pk>/evidence/", view(cases.EvidenceList), name=f"{name}-evidence"),
+        path(f"{prefix}/<int:pk>/documents/", view(cases.DocumentList), name=f"{name}-documents"),
+    ]
+
+
+v1 = [
+    path("households/", households.HouseholdList.as_view(), name="households"),
+    path("households/<int:pk>/", households.HouseholdDetail.as_view(), name="household"),
+    *case_routes("households", cases.HOUSEHOLD, "household"),
+    path("sites/", work.SiteList.as_view(), name="sites"),
+    path("sites/<int:pk>/", work.SiteDetail.as_view(), name="site"),
+    *case_routes("sites", cases.SITE, "site"),
+    path("evidence/<int:pk>/file", cases.EvidenceFile.as_view(), name="evidence-file"),
+    path("documents/<int:pk>/pdf", cases.DocumentPdf.as_view(), name="document-pdf"),
+    path("tasks/", work.TaskList.as_view(), name="tasks"),
+    path("tasks/<int:pk>/claim", work.TaskClaim.as_view(), name="task-claim"),
+    path("tasks/<int:pk>/release", work.TaskRelease.as_view(), name="task-release"),
+    path("areas/", work.AreaList.as_view(), name="areas"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,173 @@
+"""The caller's tasks (待办: held and claimable) with claim/release, their areas, and sites."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from approvals import queue, tasks_service
+from registry.models import AdminArea, ResettlementSite, SiteStage
+from registry.roles import ROLES
+from registry.scope import area_q, get_site_for, grants_of
+from workflows import site_stages
+
+from .. import idempotency
+from ..pagination import ByUpdate, Cursor
+from .common import IDEMPOTENCY_HEADER, errors, require_acting_post, validated
+from .households import FILTER_PARAMS, filter_cases
+
+
+class TaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    step = serializers.CharField()
+    step_label = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.CharField(allow_null=True)
+    held_by_me = serializers.BooleanField()
+    case_type = serializers.ChoiceField(choices=["household", "site"])
+    case_id = serializers.IntegerField()
+    case_label = serializers.CharField()
+    case_stage = serializers.CharField(allow_null=True)
+    created = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+def task_data(rows, user) -> list[dict]:
+    out = []
+    for row in rows:
+        task = row.task
+        is_household = task.case_id is not None
+        out.append({
+            "id": task.pk, "step": row.step, "step_label": row.step_label, "status": task.status,
+            "owner": task.owner.get_username() if task.owner_id else None, "held_by_me": task.owner_id == user.pk,
+            "case_type": "household" if is_household else "site",
+            "case_id": task.case_id if is_household else task.site_case_id,
+            "case_label": (f"{task.case_number} {task.case_head or ''}".strip() if is_household
+                           else task.site_case_name or ""),
+            "case_stage": task.case_stage if is_household else task.site_case_stage,
+            "created": task.created, "due_at": row.due, "overdue": row.overdue,
+        })
+    return out
+
+
+class BoxSerializer(serializers.Serializer):
+    box = serializers.ChoiceField(choices=[("all", "全部"), ("inbox", "待我办理"), ("queue", "可领取")],
+                                  required=False, default="all")
+
+
+class TaskList(GenericAPIView):
+    pagination_class = Cursor
+    serializer_class = TaskSerializer
+
+    @extend_schema(summary="我的待办：已领取（inbox）与可领取（queue）",
+                   parameters=[OpenApiParameter("box", str, enum=["all", "inbox", "queue"])],
+                   responses={200: TaskSerializer(many=True), **errors(400, 401)})
+    def get(self, request):
+        box = validated(BoxSerializer, {k: v for k, v in request.query_params.items() if k == "box"})["box"]
+        user = request.user
+        if box == "inbox":
+            tasks = queue.inbox(user)
+        elif box == "queue":
+            tasks = queue.queue(user)
+        else:
+            tasks = queue.inbox(user) | queue.queue(user)
+        page = self.paginate_queryset(queue.with_case(tasks))
+        return self.get_paginated_response(task_data(queue.rows(page), user))
+
+
+def _one_task(user, pk):
+    rows = queue.rows(queue.with_case(queue.open_tasks().filter(pk=pk)))
+    return task_data(rows, user)[0] if rows else None
+
+
+class TaskClaim(APIView):
+    @extend_schema(summary="领取任务", request=None, parameters=[IDEMPOTENCY_HEADER],
+                   responses={200: TaskSerializer, **errors(401, 403, 404, 409, 422)})
+    def post(self, request, pk):
+        require_acting_post(request)
+
+        def act():
+            tasks_service.claim(pk, actor=request.user, request=request)
+            return Response(_one_task(request.user, pk))
+
+        return idempotency.run(request, act)
+
+
+class TaskRelease(APIView):
+    @extend_schema(summary="释放任务", request=None, parameters=[IDEMPOTENCY_HEADER],
+                   responses={200: TaskSerializer, **errors(401, 403, 404, 409, 422)})
+    def post(self, request, pk):
+        require_acting_post(request)
+
+        def act():
+            tasks_service.release(pk, actor=request.user, request=request)
+            return Response(_one_task(request.user, pk))
+
+        return idempotency.run(request, act)
+
+
+class AreaGrantSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    area_code = serializers.CharField()
+    area_name = serializers.CharField()
+    level = serializers.CharField()
+    prefix = serializers.CharField(help_text="辖区区划代码前缀：以此开头的案件均在辖区内")
+
+
+class AreaList(APIView):
+    @extend_schema(summary="我的岗位与辖区", responses={200: AreaGrantSerializer(many=True), **errors(401)})
+    def get(self, request):
+        grants = grants_of(request.user)
+        codes = {prefix.ljust(12, "0") for entries in grants.values() for prefix, _ in entries}
+        areas = {a.code: a for a in AdminArea.objects.filter(code__in=codes)}
+        data = []
+        for role, entries in sorted(grants.items()):
+            for prefix, name in entries:
+                area = areas.get(prefix.ljust(12, "0"))
+                data.append({"role": role, "role_label": ROLES[role].label, "area_code": prefix.ljust(12, "0"),
+                             "area_name": name, "level": area.level if area else "", "prefix": prefix})
+        return Response(AreaGrantSerializer(data, many=True).data)
+
+
+# Sites ---------------------------------------------------------------------------------------
+
+class SiteSerializer(serializers.ModelSerializer):
+    area = inline_serializer("SiteArea", {"code": serializers.CharField(), "name": serializers.CharField()})
+    stage_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResettlementSite
+        fields = ["id", "code", "name", "area", "area_code", "kind", "location", "latitude", "longitude",
+                  "planned_units", "planned_persons", "planned_funds", "stage", "stage_label", "created_at",
+                  "updated_at"]
+        read_only_fields = fields
+
+    def get_stage_label(self, obj) -> str:
+        return site_stages.label(obj.stage)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["area"] = {"code": instance.area.code, "name": instance.area.name}
+        return data
+
+
+class SiteList(GenericAPIView):
+    pagination_class = ByUpdate
+    serializer_class = SiteSerializer
+
+    @extend_schema(summary="集中安置点列表（本人辖区）", parameters=FILTER_PARAMS,
+                   responses={200: SiteSerializer(many=True), **errors(400, 401)})
+    def get(self, request):
+        queryset = ResettlementSite.objects.filter(area_q(request.user, "registry.view_resettlementsite"))
+        queryset = filter_cases(queryset.select_related("area"), request.query_params, SiteStage.choices)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(SiteSerializer(page, many=True).data)
+
+
+class SiteDetail(APIView):
+    @extend_schema(summary="集中安置点详情", responses={200: SiteSerializer, **errors(401, 404)})
+    def get(self, request, pk):
+        return Response(SiteSerializer(get_site_for(request.user, pk)).data)
