@@ -19,8 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.log import record
 from documents import storage
-from registry.models import AdminArea, Household, ResettlementSite
-from registry.roles import ROLES
 from registry.scope import get_household_for, get_site_for
 
 from . import findings
@@ -66,35 +64,13 @@ def counts_table(qs) -> dict:
             "overdue": sum(r["overdue"] for r in rows)}
 
 
-def describe_targets(findings_list) -> dict:
-    """{finding id: label of its target} for a page of findings, in three queries."""
-    household_ids = {f.household_id for f in findings_list if f.household_id}
-    site_ids = {f.site_id for f in findings_list if f.site_id}
-    codes = {f.area_code for f in findings_list} | {f.responsible_area_code for f in findings_list}
-    households = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "number"))
-    sites = dict(ResettlementSite.objects.filter(pk__in=site_ids).values_list("pk", "name"))
-    areas = dict(AdminArea.objects.filter(code__in=codes).values_list("code", "name"))
-    labels = {}
-    for f in findings_list:
-        if f.household_id:
-            labels[f.pk] = f"搬迁户 {households.get(f.household_id, f.household_id)}"
-        elif f.site_id:
-            labels[f.pk] = f"安置点 {sites.get(f.site_id, f.site_id)}"
-        else:
-            labels[f.pk] = f"区域 {areas.get(f.area_code, f.area_code)}"
-        f.target_label = labels[f.pk]
-        f.responsible_label = (f"{areas.get(f.responsible_area_code, f.responsible_area_code)} "
-                               f"{ROLES[f.responsible_role].label if f.responsible_role in ROLES else f.responsible_role}")
-    return labels
-
-
 @login_required
 @require_GET
 def ledger(request):
     form = LedgerFilterForm(request.GET or None)
     scoped, qs = _ledger_queryset(request.user, form)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    describe_targets(page.object_list)
+    findings.describe_targets(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "supervision/findings/ledger.html", {
@@ -109,7 +85,7 @@ def ledger_xlsx(request):
     form = LedgerFilterForm(request.GET or None)
     scoped, qs = _ledger_queryset(request.user, form)
     rows = list(qs[:20000])
-    describe_targets(rows)
+    findings.describe_targets(rows)
     record(request.user, "finding.export", None, {"filters": request.GET.dict(), "rows": len(rows)},
            request=request, area_code=(form.cleaned_data.get("area") or "") if form.is_valid() else "")
     response = HttpResponse(ledger_workbook(rows, counts_table(scoped)), content_type=XLSX)
@@ -156,7 +132,7 @@ def finding_new(request):
 
 
 def _detail_context(request, finding, *, respond_form=None, review_form=None):
-    describe_targets([finding])
+    findings.describe_targets([finding])
     steps = list(finding.steps.select_related("actor").prefetch_related("attachments"))
     return {
         "finding": finding, "steps": steps,
@@ -228,11 +204,3 @@ def attachment_download(request, pk, attachment_pk):
     response = FileResponse(storage.open_stored(attachment.storage_name), content_type=attachment.content_type,
                             as_attachment=True, filename=attachment.original_name)
     return response
-
-
-def case_findings(user, *, household=None, site=None):
-    """The findings of one household or site the user may see (for case pages)."""
-    qs = findings.visible_findings(user)
-    qs = qs.filter(household_id=household.pk) if household is not None else qs.filter(site_id=site.pk)
-    return list(qs.order_by("-filed_at", "-id")[:50])
-

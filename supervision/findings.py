@@ -22,7 +22,7 @@ from audit.log import record
 from documents import storage
 from documents.evidence.validation import check_client_name, inspect_upload
 from documents.hashing import digest_stream
-from registry.models import PREFIX_LENGTH, AreaLevel, level_of_code
+from registry.models import PREFIX_LENGTH, AdminArea, AreaLevel, Household, ResettlementSite, level_of_code
 from registry.roles import ROLES
 from registry.scope import NOTHING, area_q, covers, grants_of
 
@@ -76,6 +76,37 @@ def get_finding_for(user, pk) -> Finding:
         return visible_findings(user).select_related("filed_by").get(pk=pk)
     except (Finding.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该督查问题，或不在您的管辖范围内。")
+
+
+def for_case(user, *, household=None, site=None) -> list[Finding]:
+    """The findings of one household or site the user may see (for the case pages)."""
+    qs = visible_findings(user)
+    qs = qs.filter(household_id=household.pk) if household is not None else qs.filter(site_id=site.pk)
+    found = list(qs.order_by("-filed_at", "-id")[:50])
+    describe_targets(found)
+    return found
+
+
+def describe_targets(findings_list) -> dict:
+    """{finding id: label of its target} for a page of findings, in three queries."""
+    household_ids = {f.household_id for f in findings_list if f.household_id}
+    site_ids = {f.site_id for f in findings_list if f.site_id}
+    codes = {f.area_code for f in findings_list} | {f.responsible_area_code for f in findings_list}
+    households = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "number"))
+    sites = dict(ResettlementSite.objects.filter(pk__in=site_ids).values_list("pk", "name"))
+    areas = dict(AdminArea.objects.filter(code__in=codes).values_list("code", "name"))
+    labels = {}
+    for f in findings_list:
+        if f.household_id:
+            labels[f.pk] = f"搬迁户 {households.get(f.household_id, f.household_id)}"
+        elif f.site_id:
+            labels[f.pk] = f"安置点 {sites.get(f.site_id, f.site_id)}"
+        else:
+            labels[f.pk] = f"区域 {areas.get(f.area_code, f.area_code)}"
+        f.target_label = labels[f.pk]
+        f.responsible_label = (f"{areas.get(f.responsible_area_code, f.responsible_area_code)} "
+                               f"{ROLES[f.responsible_role].label if f.responsible_role in ROLES else f.responsible_role}")
+    return labels
 
 
 def is_auditor_of(user, finding) -> bool:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from registry import policy
 from registry.models import Relation
 from registry.roles import ROLES
 from registry.scope import area_q, get_household_for
+from supervision import findings as supervision_findings
 from workflows import conditions, deadlines, services, stages
 from workflows import evidence as wf_evidence
 from workflows.models import Decision, Opinion
@@ -184,6 +186,11 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
         "can_generate": user.has_perm(ADD_DOCUMENT, household),
         "stages": [(s.code, s.label) for s in stages.HOUSEHOLD_STAGES],
         "stage_index": stages.ORDER.index(household.stage) if household.stage in stages.ORDER else -1,
+        # 督查问题 (supervision): the household's findings the user may see; auditors file from here.
+        "case_findings": supervision_findings.for_case(user, household=household),
+        "may_file_finding": user.has_perm(supervision_findings.AUDIT_PERM, household),
+        "finding_target": f"household={household.pk}",
+        "history_url": reverse("supervision:household_history", args=[household.pk]),
     }
 
 

@@ -20,6 +20,7 @@ from registry.models import PREFIX_LENGTH
 from django.db.models import Q
 
 from registry.scope import NOTHING, area_q, grants_of, prefixes_for
+from supervision import findings as supervision_findings
 from workflows.services import Refused
 
 from .. import queue, tasks_service
@@ -147,11 +148,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "is_supervisor": is_supervisor,
         "bulk_steps": BULK_STEPS,
         "roles": queue.role_labels(user),
+        # 督查问题: the open findings the user's posts must rectify (supervision's scoping function).
+        **_findings_section(user),
         # The navigation badge is the queue plus the inbox, counted above already.
         "inbox_badge": queue.Bounded(min(tab_counts["inbox"].value + tab_counts["queue"].value, queue.cap()),
                                      tab_counts["inbox"].more or tab_counts["queue"].more
                                      or tab_counts["inbox"].value + tab_counts["queue"].value > queue.cap()),
     })
+
+
+FINDINGS_SHOWN = 20
+
+
+def _findings_section(user) -> dict:
+    awaiting = supervision_findings.awaiting_response(user).order_by("deadline", "id")
+    shown = list(awaiting[:FINDINGS_SHOWN + 1])
+    supervision_findings.describe_targets(shown)
+    return {"findings_open": shown[:FINDINGS_SHOWN], "findings_more": len(shown) > FINDINGS_SHOWN,
+            "findings_count": awaiting.count() if len(shown) > FINDINGS_SHOWN else len(shown)}
 
 
 def _without(params, key):

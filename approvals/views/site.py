@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from registry.models import Household, HouseholdStage
 from registry.roles import ROLES
 from registry.scope import area_q, get_site_for
 from registry.views import household_rows
+from supervision import findings as supervision_findings
 from workflows import site_conditions, site_progress, site_services, site_stages
 from workflows.models import Decision
 from workflows.services import acting_role
@@ -204,6 +206,11 @@ def _context(request, site, bound=None):
                                   can_reassign=queue.is_supervisor_of(user, site))
                   for code, t in tasks.items()],
         "opinions": _with_labels(SiteOpinion.objects.filter(site=site).select_related("actor").order_by("created_at", "id")),
+        # 督查问题 (supervision): the site's findings the user may see; auditors file from here.
+        "case_findings": supervision_findings.for_case(user, site=site),
+        "may_file_finding": user.has_perm(supervision_findings.AUDIT_PERM, site),
+        "finding_target": f"site={site.pk}",
+        "history_url": reverse("supervision:site_history", args=[site.pk]),
     }
 
 

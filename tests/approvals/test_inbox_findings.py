@@ -1,0 +1,71 @@
+"""督查问题 in the officials' inbox (issue 8, part 4): the open findings their posts must rectify,
+with the overdue flag and a count; and on the household's and the site's case pages."""
+
+import datetime
+
+from django.utils import timezone
+
+from supervision import findings
+from tests.factories import HouseholdFactory, SiteFactory
+
+INBOX = "/work/"
+
+
+def file(cast, household, *, role="role_village_clerk", area=None, days=10, description="旧房未拆除"):
+    return findings.file_finding(actor=cast["auditor"], area_code=household.area_code, household=household,
+                                 category="demolition", description=description, responsible_role=role,
+                                 responsible_area_code=area or household.area_code,
+                                 deadline=timezone.localdate() + datetime.timedelta(days=days))
+
+
+def test_the_responsible_clerk_sees_his_open_findings_with_a_count_and_the_overdue_flag(cast, household, login):
+    late = file(cast, household, days=-2, description="拆旧逾期")
+    on_time = file(cast, household, days=5, description="复垦未验收")
+    response = login(cast["clerk_a"]).get(INBOX)
+    assert [f.pk for f in response.context["findings_open"]] == [late.pk, on_time.pk]
+    assert response.context["findings_count"] == 2
+    page = response.content.decode()
+    assert "督查问题" in page and "拆旧逾期" in page and "已超期" in page
+    assert f'data-finding="{late.pk}"' in page
+
+
+def test_responded_and_closed_findings_leave_the_inbox_and_a_send_back_returns(cast, household, login):
+    finding = file(cast, household)
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="已整改")
+    assert login(cast["clerk_a"]).get(INBOX).context["findings_open"] == []
+    findings.review(finding.pk, actor=cast["auditor"], accept=False, reason="照片不清")
+    assert [f.pk for f in login(cast["clerk_a"]).get(INBOX).context["findings_open"]] == [finding.pk]
+
+
+def test_other_posts_and_other_villages_do_not_see_it(cast, household, login):
+    file(cast, household)
+    for name in ("clerk_b", "head_a", "reviewer", "county_office"):
+        response = login(cast[name]).get(INBOX)
+        assert response.context["findings_open"] == [], name
+        assert "data-findings-inbox" not in response.content.decode()
+
+
+def test_a_township_finding_reaches_the_township_reviewer(cast, household, areas, login):
+    finding = file(cast, household, role="role_township_reviewer", area=areas["town"].code)
+    assert [f.pk for f in login(cast["reviewer"]).get(INBOX).context["findings_open"]] == [finding.pk]
+    assert login(cast["other_reviewer"]).get(INBOX).context["findings_open"] == []
+
+
+def test_the_case_page_lists_the_households_findings(cast, household, login):
+    finding = file(cast, household)
+    page = login(cast["clerk_a"]).get(f"/cases/{household.pk}/").content.decode()
+    assert "data-case-findings" in page and f"/supervision/findings/{finding.pk}/" in page
+    auditor_page = login(cast["auditor"]).get(f"/cases/{household.pk}/").content.decode()
+    assert f"/supervision/findings/new/?household={household.pk}" in auditor_page
+    other = HouseholdFactory(village=household.village)
+    assert f"/supervision/findings/{finding.pk}/" not in login(cast["clerk_a"]).get(f"/cases/{other.pk}/").content.decode()
+
+
+def test_the_site_page_lists_the_sites_findings(cast, areas, login):
+    site = SiteFactory(area=areas["county"])
+    finding = findings.file_finding(actor=cast["auditor"], area_code=site.area_code, site=site,
+                                    category="construction", description="主体工程延期",
+                                    responsible_role="role_county_housing", deadline=timezone.localdate())
+    page = login(cast["housing"]).get(f"/site-cases/{site.pk}/").content.decode()
+    assert f"/supervision/findings/{finding.pk}/" in page
+    assert [f.pk for f in login(cast["housing"]).get(INBOX).context["findings_open"]] == [finding.pk]
