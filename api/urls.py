@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import cases, households, work
+from .views import batches, cases, households, work
 
 app_name = "api"
 
@@ -33,6 +33,11 @@ v1 = [
     path("tasks/<int:pk>/claim", work.TaskClaim.as_view(), name="task-claim"),
     path("tasks/<int:pk>/release", work.TaskRelease.as_view(), name="task-release"),
     path("areas/", work.AreaList.as_view(), name="areas"),
+    path("review-meetings/", batches.ReviewMeetingCreate.as_view(), name="review-meetings"),
+    path("notice-batches/", batches.NoticeBatchCreate.as_view(), name="notice-batches"),
+    path("notice-batches/<int:pk>/photo", batches.NoticePhoto.as_view(), name="notice-photo"),
+    path("notice-batches/<int:pk>/objections", batches.NoticeObjection.as_view(), name="notice-objections"),
+    path("objections/<int:pk>/resolve", batches.ObjectionResolve.as_view(), name="objection-resolve"),
 ]
 
 urlpatterns = [
