@@ -86,7 +86,10 @@ class HouseholdInputSerializer(serializers.Serializer):
                                      error_messages={"invalid": "所在村须为12位区划代码。"})
     poverty_registered = serializers.BooleanField(default=True)
     poverty_reg_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    relocation_reason = serializers.ChoiceField(choices=RelocationReason.choices)
+    # seed 002: 严禁将房屋危旧作为搬迁条件 — the policy's own message for any other reason.
+    relocation_reason = serializers.ChoiceField(
+        choices=RelocationReason.choices,
+        error_messages={"invalid_choice": "搬迁原因须为规定的四类情形之一；房屋危旧不能作为搬迁条件。"})
     resettlement_mode = serializers.ChoiceField(choices=ResettlementMode.choices)
     site = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None,
                                     help_text="集中安置点编号（集中安置时必填）")
