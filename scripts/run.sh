@@ -12,5 +12,6 @@ ADDR="${RUN_ADDR:-127.0.0.1:8000}"
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py seed_site_demo
 .venv/bin/python manage.py seed_lifecycle_demo
+.venv/bin/python manage.py seed_supervision_demo
 echo "==> 系统已启动： http://$ADDR/   （Ctrl+C 停止）"
 exec .venv/bin/python manage.py runserver "$ADDR"
