@@ -286,3 +286,28 @@ def record_attachment_download(attachment, *, actor, request=None) -> None:
     record(actor, "finding.attachment_download", attachment.finding,
            {"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256},
            request=request)
+
+
+def check_attachments():
+    """Fixity of the findings' attachments, in the documents' report form (altered, missing,
+    unexpected files under findings/): the integrity check runs it with check_storage."""
+    from documents.fixity import ALTERED, MISSING, UNEXPECTED, Problem, Report
+
+    report = Report()
+    known = set()
+    rows = FindingAttachment.objects.values_list("storage_name", "size", "sha256", "sm3").order_by("pk")
+    for name, size, sha256, sm3 in rows.iterator(chunk_size=2000):
+        known.add(name)
+        report.checked += 1
+        try:
+            with storage.open_stored(name) as f:
+                actual = digest_stream(f)
+        except (FileNotFoundError, OSError):
+            report.problems.append(Problem(MISSING, name, "督查问题附件记录存在，但存储中找不到文件"))
+            continue
+        if (actual.size, actual.sha256, actual.sm3) != (size, sha256, sm3):
+            report.problems.append(Problem(ALTERED, name, f"督查问题附件：SHA-256 {sha256[:12]}… → {actual.sha256[:12]}…"))
+    for name in storage.walk(STORAGE_PREFIX):
+        if name not in known:
+            report.problems.append(Problem(UNEXPECTED, name, "存储中有此文件，但没有任何记录"))
+    return report

@@ -26,7 +26,12 @@ def run_checks() -> list[IntegrityCheck]:
         chain_summary = f"事件 #{chain.broken_event_id}：{chain.problem}"
     else:
         chain_summary = chain.problem
+    from .findings import check_attachments
+
     storage = check_storage()
+    attachments = check_attachments()  # the findings' attachments are stored and hashed the same way
+    storage.checked += attachments.checked
+    storage.problems.extend(attachments.problems)
     storage_summary = (f"已核验 {storage.checked} 个文件，均与入库时的哈希一致。" if storage.ok else
                        "；".join(f"{label} {storage.count(kind)} 个" for kind, label in LABELS.items()
                                  if storage.count(kind)))

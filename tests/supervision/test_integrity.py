@@ -42,3 +42,24 @@ def test_the_alarm_is_not_shown_to_a_village_clerk(cast, household_a, login):
 
 def test_the_checks_are_scheduled_by_celery_beat():
     assert settings.CELERY_BEAT_SCHEDULE["supervision-integrity"]["task"] == "supervision.run_integrity_checks"
+
+
+def test_an_altered_finding_attachment_fails_the_storage_check(cast, household_a, login, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from supervision import findings
+    from tests.workflows.conftest import upload
+
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
+                                    category="relocation", description="x", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate() + datetime.timedelta(days=3),
+                                    attachments=[upload("证据.png")])
+    attachment = finding.attachments.get()
+    (settings.MEDIA_ROOT / attachment.storage_name).write_bytes(b"rewritten")
+    with pytest.raises(CommandError):
+        call_command("run_integrity_checks")
+    storage_check = IntegrityCheck.objects.get(kind="storage")
+    assert not storage_check.ok and attachment.storage_name in str(storage_check.problems)
+    assert "已被改动 1 个" in login(cast["auditor"]).get(URL).content.decode()
