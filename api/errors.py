@@ -157,11 +157,19 @@ def _handle(exc):
             return Response(body("parse_error", f"请求内容无法解析：{_chinese(exc)}"), status=400)
         code = CODES.get(status_code, "error")
         message = _chinese(exc) if status_code in (401, 403) else MESSAGES.get(status_code, str(exc.detail))
+        if "CSRF" in message:
+            message = "跨站请求伪造（CSRF）校验失败：以浏览器会话调用写操作时须携带 CSRF 令牌；其他系统请使用接口令牌。"
+        if not _has_chinese(message):
+            message = MESSAGES.get(status_code, MESSAGES[400])
         if isinstance(exc, exceptions.NotFound):
             message = MESSAGES[404]
         return Response(body(code, message), status=status_code, headers=headers)
     logger.exception("API: unhandled %s", type(exc).__name__, exc_info=exc)
     return Response(body("server_error", MESSAGES[500]), status=500)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _label(name: str) -> str:

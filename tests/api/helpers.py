@@ -49,5 +49,6 @@ def upload_evidence(client, household_id, kind, stage, name=None):
 
 
 def transition(client, household_id, name, **body):
+    headers = {k: body.pop(k) for k in list(body) if k.startswith("HTTP_")}
     body.setdefault("opinion", "同意")
-    return client.post(f"/api/v1/households/{household_id}/transitions/{name}/", body, format="json")
+    return client.post(f"/api/v1/households/{household_id}/transitions/{name}/", body, format="json", **headers)
