@@ -167,3 +167,63 @@ class ArchiveItem(models.Model):
 
     def __str__(self):
         return f"{self.archival_code} {self.title}"
+
+
+class ExportJob(models.Model):
+    """An export package built in the background (a village's or a site's can hold thousands of
+    items); its requester watches the progress and downloads the ZIP when it is done."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLD = "household", "搬迁户档案"
+        VILLAGE = "village", "村级档案（含本村搬迁户）"
+        SITE = "site", "集中安置点档案"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "打包中"
+        FINISHED = "finished", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("导出范围", max_length=16, choices=Kind.choices)
+    # The subject's area code: the job is read where the subject is read (archive.access).
+    area_code = AreaCodeField("区划代码", db_index=True)
+    household = models.ForeignKey("registry.Household", verbose_name="搬迁户", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey("registry.ResettlementSite", verbose_name="集中安置点", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("registry.AdminArea", verbose_name="村", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    subject_label = models.CharField("导出对象", max_length=200)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总量", default=0)
+    result_name = models.CharField("结果文件", max_length=255, blank=True)
+    size = models.PositiveBigIntegerField("文件大小（字节）", default=0)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    error = models.CharField("错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "档案导出任务"
+        verbose_name_plural = "档案导出任务"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.subject_label}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.FINISHED:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def download_name(self) -> str:
+        return f"archive-{self.kind}-{self.pk}.zip"

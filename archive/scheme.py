@@ -45,14 +45,14 @@ SCHEME = {
         ("TZ", "台账", "D30", True, {"document": [], "evidence": []}),
     ],
     "township": [
-        ("SH", "审核", "Y", True, {"document": [], "evidence": []}),
-        ("CY", "拆旧验收", "Y", False, {"document": [], "evidence": []}),
+        ("SH", "审核", "Y", True, {"document": ["township_review_summary"], "evidence": []}),
+        ("CY", "拆旧验收", "Y", False, {"document": ["demolition_summary"], "evidence": []}),
     ],
     "county": [
         ("ZH", "综合管理", "D30", True, {"document": [], "evidence": []}),
-        ("SD", "对象审定", "Y", False, {"document": [], "evidence": []}),
+        ("SD", "对象审定", "Y", False, {"document": ["county_approval_list"], "evidence": []}),
         ("ZJ", "资金", "D30", False, {"document": [], "evidence": []}),
-        ("GL", "拆旧复垦/增减挂钩", "Y", False, {"document": [], "evidence": []}),
+        ("GL", "拆旧复垦/增减挂钩", "Y", False, {"document": ["reclamation_ledger"], "evidence": []}),
         ("HF", "后扶", "D30", False, {"document": [], "evidence": []}),
         ("JD", "监督检查", "D10", False, {"document": [], "evidence": []}),
     ],

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.log import record
-from registry.models import Household, ResettlementSite
+from registry.models import AdminArea, Household, ResettlementSite
 
 from . import storage
 from .hashing import digest_bytes
@@ -48,12 +48,15 @@ def _with_members(households) -> list[Household]:
 
 
 def subject_for(*, household: Household | None = None, households=None,
-                site: ResettlementSite | None = None) -> Subject:
+                site: ResettlementSite | None = None, area: AdminArea | None = None) -> Subject:
     if household is not None:
         household = _with_members([household])[0]
         return Subject(area_code=household.area_code, households=(household,), household=household)
     if site is not None:
         return Subject(area_code=site.area_code, site=site)
+    if area is not None and not households:
+        # A level's own record (a township's or county's summary): about the area itself.
+        return Subject(area_code=area.code, area=area)
     households = tuple(_with_members(households or ()))
     if not households:
         raise ValidationError("请至少选择一户。", code="no_households")
@@ -70,6 +73,8 @@ def _check_permission(actor, subject: Subject) -> None:
     perm = ADD_DOCUMENT
     if subject.site is not None:
         require(actor, perm, subject.site)
+    if subject.area is not None and not subject.households:
+        require(actor, perm, subject.area)
     for household in subject.households:
         require(actor, perm, household)
 
@@ -162,10 +167,11 @@ def _discard_on_failure(written: list[str]):
 
 
 def generate_document(doc_type: str, *, actor=None, household: Household | None = None, households=None,
-                      site: ResettlementSite | None = None, request=None, **options) -> DocumentVersion:
+                      site: ResettlementSite | None = None, area: AdminArea | None = None, request=None,
+                      **options) -> DocumentVersion:
     """Number, render and archive a new document; returns its first version."""
     spec = get_spec(doc_type)
-    subject = subject_for(household=household, households=households, site=site)
+    subject = subject_for(household=household, households=households, site=site, area=area)
     _check_permission(actor, subject)
     content = _content(spec, subject, options)  # reads the case before any lock is taken
     issuer = issuer_for(subject.area_code)
@@ -214,6 +220,8 @@ def regenerate_document(document: Document, *, actor, reason: str, request=None,
         subject = subject_for(household=document.household)
     elif document.site_id:
         subject = subject_for(site=document.site)
+    elif not households:
+        subject = subject_for(area=AdminArea.objects.get(code=document.area_code))
     else:
         subject = subject_for(households=households)
     _check_permission(actor, subject)

@@ -51,3 +51,43 @@ def test_opening_an_item_streams_it_and_is_an_audit_event(client, officials, fil
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
     event = AuditEvent.objects.filter(action="archive.open").latest("id")
     assert event.data["archival_code"] == item.archival_code
+
+
+def test_the_tree_runs_county_township_village_household_and_lists_sites(client, officials, filed, areas):
+    from tests.factories import SiteFactory
+
+    site = SiteFactory(area=areas["county"], name="幸福家园安置点")
+    text = login(client, officials["county_office"]).get("/archive/").content.decode()
+    order = [text.index(name) for name in ("示例县", "城关镇", "村A", filed.number)]
+    assert order == sorted(order)
+    assert text.index("集中安置点") < text.index("幸福家园安置点")
+    assert f"/archive/exports/new/village/{areas['village_a'].pk}/" in text
+    assert f"/archive/exports/new/site/{site.pk}/" in text
+    assert f"/archive/households/{filed.pk}/export/" in text
+    # The clerk sees only the village: no township, no other village, no county site.
+    text = login(client, officials["clerk_a"]).get("/archive/").content.decode()
+    assert "村A" in text and "城关镇" not in text and "村B" not in text and "幸福家园安置点" not in text
+
+
+def test_the_file_page_lists_every_column_and_links_catalogue_cover_and_export(client, officials, filed):
+    archive_file = ArchiveFile.objects.get(household=filed)
+    text = login(client, officials["reviewer"]).get(f"/archive/files/{archive_file.pk}/").content.decode()
+    head = text.split("<thead>")[1].split("</thead>")[0]
+    for column in ("件号", "档号", "文号", "题名", "责任者", "日期", "页数", "保管期限", "SHA-256"):
+        assert column in head
+    for item in archive_file.items.all():
+        assert item.sha256[:14] in text and item.sm3 in text and item.responsible in text
+    assert f"/archive/files/{archive_file.pk}/catalogue.pdf" in text
+    assert f"/archive/files/{archive_file.pk}/cover.pdf" in text
+    assert f"/archive/households/{filed.pk}/export/" in text
+    cover = client.get(f"/archive/files/{archive_file.pk}/cover.pdf")
+    assert cover.status_code == 200 and cover.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("user", ["clerk_a", "head_a", "reviewer", "leader", "county_office", "housing", "auditor"])
+def test_every_archive_page_renders_for_every_post(client, officials, filed, user):
+    archive_file = ArchiveFile.objects.get(household=filed)
+    login(client, officials[user])
+    for url in ("/archive/", f"/archive/files/{archive_file.pk}/", "/archive/completeness/",
+                "/archive/completeness/?format=xlsx", "/archive/exports/", "/archive/four-properties/"):
+        assert client.get(url).status_code == 200, url

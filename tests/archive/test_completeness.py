@@ -7,6 +7,9 @@ from openpyxl import load_workbook
 
 from archive.completeness import household_gaps
 from archive.models import ArchiveItem
+from documents.evidence.services import ingest_evidence
+from tests.factories import HouseholdFactory, SiteFactory
+from tests.workflows.conftest import upload
 from tests.workflows.test_documents import walk
 
 
@@ -25,7 +28,54 @@ def test_a_walked_household_lacks_nothing_and_a_removed_item_is_found(
     page = client.get("/archive/completeness/").content.decode()
     assert family.number in page and "签字搬迁协议" in page
     sheet = load_workbook(io.BytesIO(client.get("/archive/completeness/?format=xlsx").content)).active
-    assert [family.number, "审核", "签字搬迁协议"] in [[r[1], r[3], r[4]] for r in sheet.iter_rows(values_only=True)]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("类型", "搬迁户编号/安置点", "安置方式", "区划代码", "已过阶段", "缺少的材料")
+    assert ["搬迁户", family.number, "分散安置", "审核", "签字搬迁协议"] in [[r[0], r[1], r[2], r[4], r[5]] for r in rows]
 
     client.force_login(named["clerk_b"])
     assert family.number not in client.get("/archive/completeness/").content.decode()
+
+
+def _at_stage(household, stage):
+    type(household).objects.filter(pk=household.pk).update(stage=stage)
+    return type(household).objects.get(pk=household.pk)
+
+
+def test_a_centralised_household_past_acceptance_needs_its_unit_allocation_and_its_sites_acceptance(areas, db):
+    site = SiteFactory(area=areas["county"], name="幸福家园安置点")
+    centralised = _at_stage(HouseholdFactory(village=areas["village_a"], resettlement_mode="centralised", site=site,
+                                             scattered_location=""), "move_in")
+    scattered = _at_stage(HouseholdFactory(village=areas["village_a"]), "move_in")
+    assert scattered.resettlement_mode == "scattered"
+
+    def codes(household):
+        return {code for gap in household_gaps(household) for code in gap.codes}
+
+    assert {"unit_allocation_record", "site:completion_acceptance_report",
+            "site:facilities_acceptance_report"} <= codes(centralised)
+    assert "unit_allocation_record" not in codes(scattered)
+    assert not any(code.startswith("site:") for code in codes(scattered))
+    # Both build evidence of their own dwelling's start and acceptance come from the stage table.
+    assert {"construction_photo", "inspection_photo"} <= codes(scattered)
+
+
+def test_a_centralised_households_allocation_and_site_papers_on_file_close_the_gap(areas, give, officials, db):
+    site = SiteFactory(area=areas["county"], name="幸福家园安置点")
+    household = _at_stage(HouseholdFactory(village=areas["village_a"], resettlement_mode="centralised", site=site,
+                                           scattered_location=""), "move_in")
+    give(household, "unit_allocation_record")
+    for kind in ("completion_acceptance_report", "facilities_acceptance_report"):
+        ingest_evidence(actor=officials["county_office"], upload=upload(f"{kind}.png"), stage="acceptance",
+                        kind=kind, site=site)
+    codes = {code for gap in household_gaps(household) for code in gap.codes}
+    assert not {"unit_allocation_record", "site:completion_acceptance_report",
+                "site:facilities_acceptance_report"} & codes
+
+
+def test_a_kept_old_house_needs_no_demolition_photos(areas, db):
+    household = _at_stage(HouseholdFactory(village=areas["village_a"]), "follow_up")
+    assert "before_demolition_photo" in {c for g in household_gaps(household) for c in g.codes}
+    type(household).objects.filter(pk=household.pk).update(old_house_kept=True, old_house_kept_reason="heritage")
+    household = type(household).objects.get(pk=household.pk)
+    codes = {c for g in household_gaps(household) for c in g.codes}
+    assert "before_demolition_photo" not in codes and "after_demolition_photo" not in codes

@@ -36,3 +36,100 @@ def test_a_removed_item_and_a_changed_byte_are_reported(named, give, areas, fami
     with pytest.raises(CommandError):
         call_command("check_archive", "--area", "520999", "--skip-security", stdout=io.StringIO(),
                      stderr=io.StringIO())
+
+
+# The security property against the audit log, and the report page ---------------------------
+
+from audit.log import record  # noqa: E402
+from audit.models import AuditEvent  # noqa: E402
+from registry.models import AreaUserGrant  # noqa: E402
+from tests.factories import HouseholdFactory  # noqa: E402
+
+
+@pytest.fixture
+def filed(give, areas):
+    household = HouseholdFactory(village=areas["village_a"])
+    give(household, "hukou_scan", "current_house_photo")
+    return household
+
+
+def security(area="520999"):
+    from archive.four_properties import check_access_log
+
+    return check_access_log(area)
+
+
+def test_archive_reads_by_covering_posts_pass_the_security_check(client, officials, filed):
+    item = ArchiveItem.objects.filter(file__household=filed).first()
+    for user in ("clerk_a", "reviewer", "county_office", "auditor"):
+        client.force_login(officials[user])
+        assert client.get(f"/archive/items/{item.pk}/").status_code == 200
+    client.get(f"/archive/files/{item.file_id}/catalogue.pdf")
+    assert AuditEvent.objects.filter(action="archive.catalogue").exists()
+    assert security() == []
+
+
+def test_an_archive_read_by_a_user_without_a_covering_post_is_flagged(officials, filed):
+    item = ArchiveItem.objects.filter(file__household=filed).first()
+    # Behind the application's back (a script, a shell): clerk B reads village A's item.
+    event = record(officials["clerk_b"], "archive.open", item.file, {"archival_code": item.archival_code},
+                   area_code=item.file.area_code)
+    findings = security()
+    assert [(f.property, f.subject) for f in findings] == [("安全性", f"审计事件 #{event.id}（archive.open）")]
+    assert "clerk_b" in findings[0].problem and "没有覆盖该区划的岗位" in findings[0].problem
+
+
+def test_a_post_revoked_after_the_read_still_covers_that_read(officials, filed, areas):
+    item = ArchiveItem.objects.filter(file__household=filed).first()
+    clerk = officials["clerk_a"]
+    record(clerk, "archive.open", item.file, {"archival_code": item.archival_code}, area_code=item.file.area_code)
+    # Later the clerk's post is revoked through the admin (an audited grant change).
+    AreaUserGrant.objects.filter(user=clerk).delete()
+    record(officials["county_office"], "area.grant_user", areas["village_a"],
+           {"user": {"id": clerk.pk, "name": "clerk_a"}, "added": [], "removed": ["role_village_clerk"]})
+    assert security() == []
+    # A read after the revocation is flagged.
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    late = record(clerk, "archive.open", item.file, {"archival_code": item.archival_code},
+                  area_code=item.file.area_code)
+    assert [f.subject for f in security()] == [f"审计事件 #{late.id}（archive.open）"]
+
+
+def test_world_readable_storage_is_a_security_failure(filed, settings):
+    import os
+
+    from archive.four_properties import check_storage_permissions
+
+    assert check_storage_permissions() == []
+    item = ArchiveItem.objects.filter(file__household=filed).first()
+    path = storage.archive_storage().path(item.storage_name)
+    os.chmod(path, 0o644)
+    findings = check_storage_permissions()
+    assert [f.property for f in findings] == ["安全性"] and findings[0].subject.endswith(os.path.basename(path))
+
+
+@pytest.mark.parametrize("user", ["clerk_a", "reviewer", "county_office", "auditor"])
+def test_the_report_page_shows_each_property_for_every_post(client, officials, filed, user):
+    client.force_login(officials[user])
+    page = client.get("/archive/four-properties/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    for prop in ("真实性", "完整性", "可用性", "安全性"):
+        assert f'data-property="{prop}"' in text
+    assert 'data-four-properties="pass"' in text  # a household in 申报 has passed no stage yet
+    assert AuditEvent.objects.filter(action="archive.four_properties", actor_id=officials[user].pk).exists()
+
+
+def test_the_report_names_a_removed_item_as_an_integrity_failure(client, officials, filed):
+    removed = ArchiveItem.objects.filter(file__household=filed).order_by("item_number").first()
+    removed.delete()
+    client.force_login(officials["county_office"])
+    text = client.get("/archive/four-properties/?area=520999101201").content.decode()
+    assert removed.file.file_code in text and f"缺第 {removed.item_number} 件" in text
+
+
+def test_the_report_of_another_village_is_404(client, officials, filed, areas):
+    client.force_login(officials["clerk_b"])
+    assert client.get(f"/archive/four-properties/?area={areas['village_a'].code}").status_code == 404
+    text = client.get("/archive/four-properties/").content.decode()
+    assert filed.number not in text

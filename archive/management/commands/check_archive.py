@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.four_properties import check_archive
+from archive.four_properties import PROPERTIES, run_checks
+
+COUNT_LABELS = {"items": "件", "files": "卷", "households": "户", "sites": "个安置点", "access_events": "条访问记录"}
 
 
 class Command(BaseCommand):
@@ -8,12 +10,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--area", default="", help="区划代码前缀（如县的 6 位代码），默认全部")
-        parser.add_argument("--skip-security", action="store_true", help="不检查存储目录权限")
+        parser.add_argument("--skip-security", action="store_true", help="不检查存储权限和访问日志")
 
     def handle(self, *args, area, skip_security, **options):
-        findings = check_archive(area, security=not skip_security)
-        for finding in findings:
+        area = "".join(ch for ch in area if ch.isdigit())[:12]
+        report = run_checks(area, security=not skip_security)
+        checked = "，".join(f"{n} {COUNT_LABELS[k]}" for k, n in report.counts.items() if k in COUNT_LABELS)
+        self.stdout.write(f"检测范围：{area or '全部'}；已检测 {checked}。")
+        for prop in PROPERTIES:
+            if skip_security and prop == "安全性":
+                self.stdout.write(f"{prop}：未检测")
+                continue
+            found = report.of(prop)
+            self.stdout.write(f"{prop}：{'通过' if not found else f'未通过（{len(found)} 处）'}")
+        for finding in report.findings:
             self.stderr.write(str(finding))
-        if findings:
-            raise CommandError(f"四性检测未通过：{len(findings)} 处问题。")
+        if report.findings:
+            raise CommandError(f"四性检测未通过：{len(report.findings)} 处问题。")
         self.stdout.write("四性检测通过：真实性、完整性、可用性、安全性均无问题。")
