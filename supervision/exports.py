@@ -9,10 +9,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_HEADER = ["时间", "类别", "操作", "操作代码", "操作人", "岗位", "IP地址", "内容"]
 
 
-def _detail(detail: dict) -> str:
-    return "；".join(f"{k}：{v}" for k, v in detail.items())
-
-
 def history_workbook(title: str, entries) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -21,7 +17,7 @@ def history_workbook(title: str, entries) -> bytes:
     sheet.append(HISTORY_HEADER)
     for e in entries:
         sheet.append([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.kind_label, e.label, e.action,
-                      e.actor, e.role, e.ip, _detail(e.detail)])
+                      e.actor, e.role, e.ip, e.text])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

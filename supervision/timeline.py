@@ -23,6 +23,8 @@ KINDS = [
     ("objection", "异议"),
     ("view", "查阅与导出"),
     ("edit", "信息变更"),
+    ("meeting", "评议与公示"),
+    ("finding", "督查问题"),
     ("other", "其他"),
 ]
 KIND_LABELS = dict(KINDS)
@@ -34,9 +36,14 @@ _PREFIX_KINDS = {
     "objection": "objection",
     "member": "view",
     "supervision": "view",
-    "notice_batch": "other",
-    "review_meeting": "other",
+    "notice_batch": "meeting",
+    "review_meeting": "meeting",
+    "finding": "finding",
+    "archive": "view",
 }
+# Registry records written through the admin or the API: their events carry before/after values.
+_EDIT_PREFIXES = ("household", "member", "site")
+_EDIT_SUFFIXES = ("create", "change", "delete")
 
 ACTION_LABELS = {
     "task.claim": "认领任务",
@@ -56,6 +63,26 @@ ACTION_LABELS = {
     "household.unit_allocation": "分配安置房",
     "supervision.history_view": "审计查阅案件历史",
     "supervision.history_export": "审计导出案件历史",
+    "supervision.history_pdf": "审计导出案件历史（PDF）",
+    "household.create": "登记搬迁户",
+    "household.change": "修改搬迁户信息",
+    "household.delete": "删除搬迁户",
+    "member.create": "增加家庭成员",
+    "member.change": "修改家庭成员信息",
+    "member.delete": "删除家庭成员",
+    "site.create": "登记安置点",
+    "site.change": "修改安置点信息",
+    "review_meeting.record": "登记民主评议会议",
+    "notice_batch.create": "张贴公示",
+    "notice_batch.photo": "上传公示张贴照片",
+    "finding.file": "登记督查问题",
+    "finding.respond": "反馈整改情况",
+    "finding.send_back": "退回重新整改",
+    "finding.close": "督查问题销号",
+    "finding.view": "查阅督查问题",
+    "finding.attachment_download": "下载督查问题附件",
+    "archive.open": "查阅档案",
+    "archive.export": "导出档案",
 }
 
 
@@ -74,7 +101,9 @@ def label_of(action: str) -> str:
 
 
 def kind_of(action: str) -> str:
-    prefix = action.split(".", 1)[0]
+    prefix, _, rest = action.partition(".")
+    if prefix in _EDIT_PREFIXES and rest in _EDIT_SUFFIXES:
+        return "edit"
     if prefix in _PREFIX_KINDS:
         return _PREFIX_KINDS[prefix]
     if action.endswith(("update", "edit", "change")):
@@ -100,6 +129,43 @@ class Entry:
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
 
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) of a registry edit (ID numbers arrive masked)."""
+        found = self.detail.get("changes")
+        if not isinstance(found, dict):
+            return []
+        return [(_field_label(self.action, name), _plain(v.get("before")), _plain(v.get("after")))
+                for name, v in found.items() if isinstance(v, dict)]
+
+    @property
+    def text(self) -> str:
+        """The entry's content as one line (Excel, PDF)."""
+        parts = [f"{label}：{before} → {after}" for label, before, after in self.changes]
+        parts += [f"{k}：{_plain(v)}" for k, v in self.detail.items() if k != "changes" or not self.changes]
+        return "；".join(parts)
+
+
+def _plain(value) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if isinstance(value, dict) and "name" in value:
+        return str(value["name"])
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _field_label(action: str, name: str) -> str:
+    model = {"household": "registry.Household", "member": "registry.Member",
+             "site": "registry.ResettlementSite"}.get(action.split(".", 1)[0])
+    try:
+        return str(apps.get_model(model)._meta.get_field(name).verbose_name) if model else name
+    except LookupError:
+        return name
+    except Exception:  # FieldDoesNotExist: a field since removed keeps its code name
+        return name
+
 
 def _detail_text(data: dict) -> dict:
     return {k: v for k, v in (data or {}).items() if v not in (None, "", [], {})}
@@ -110,6 +176,24 @@ def _labels_of(model) -> list[str]:
     return sorted(m._meta.label_lower for m in apps.get_models() if m._meta.concrete_model is model)
 
 
+def _deleted_member_ids(household) -> list[str]:
+    """Members removed from the household keep their events (member.delete names the household)."""
+    found = []
+    for target_id, data in AuditEvent.objects.filter(target_type="registry.member", action="member.delete",
+                                                     area_code=household.area_code).values_list("target_id", "data"):
+        owner = ((data or {}).get("values") or {}).get("household")
+        if isinstance(owner, dict) and owner.get("id") == household.pk:
+            found.append(target_id)
+    return found
+
+
+def _findings_q(**target) -> Q:
+    from .models import Finding
+
+    ids = [str(pk) for pk in Finding.objects.filter(**target).values_list("pk", flat=True)]
+    return Q(target_type="supervision.finding", target_id__in=ids) if ids else Q(pk__in=[])
+
+
 def _targets_of_household(household) -> Q:
     from documents.models import Document, Evidence
 
@@ -118,8 +202,19 @@ def _targets_of_household(household) -> Q:
     evidence_ids = [str(pk) for pk in Evidence.objects.filter(household=household).values_list("pk", flat=True)]
     document_ids = {str(pk) for pk in Document.objects.filter(household=household).values_list("pk", flat=True)}
     document_ids |= {str(pk) for pk in Document.objects.filter(households=household).values_list("pk", flat=True)}
+    member_ids += _deleted_member_ids(household)
     if member_ids:
         q |= Q(target_type="registry.member", target_id__in=member_ids)
+    # 评议 and 公示 are recorded once per meeting or batch: each household in it sees them.
+    meeting_ids = [str(pk) for pk in apps.get_model("workflows", "ReviewVote").objects
+                   .filter(household=household).values_list("meeting_id", flat=True)]
+    batch_ids = [str(pk) for pk in apps.get_model("workflows", "NoticeBatch").objects
+                 .filter(households=household).values_list("pk", flat=True)]
+    if meeting_ids:
+        q |= Q(target_type="workflows.reviewmeeting", target_id__in=meeting_ids)
+    if batch_ids:
+        q |= Q(target_type="workflows.noticebatch", target_id__in=batch_ids)
+    q |= _findings_q(household_id=household.pk)
     if evidence_ids:
         q |= Q(target_type="documents.evidence", target_id__in=evidence_ids)
     if document_ids:
@@ -133,6 +228,7 @@ def _targets_of_site(site) -> Q:
     q = Q(target_type__in=_labels_of(type(site)._meta.concrete_model), target_id=str(site.pk))
     evidence_ids = [str(pk) for pk in Evidence.objects.filter(site=site).values_list("pk", flat=True)]
     document_ids = [str(pk) for pk in Document.objects.filter(site=site).values_list("pk", flat=True)]
+    q |= _findings_q(site_id=site.pk)
     if evidence_ids:
         q |= Q(target_type="documents.evidence", target_id__in=evidence_ids)
     if document_ids:
@@ -140,12 +236,42 @@ def _targets_of_site(site) -> Q:
     return q
 
 
-def _event_entries(q: Q) -> list[Entry]:
+def _posts_of(actor_ids, area_code: str) -> dict:
+    """{user id: the labels of the posts the user holds over the area}: events do not store the
+    actor's post, so the page names the posts held now (an opinion stores its own)."""
+    from django.contrib.auth import get_user_model
+
+    from registry.roles import ROLES
+    from registry.scope import grants_of
+
+    posts = {}
+    for user in get_user_model().objects.filter(pk__in=[pk for pk in actor_ids if pk]):
+        posts[user.pk] = "、".join(ROLES[role].label for role, entries in sorted(grants_of(user).items())
+                                  if role in ROLES and any(area_code.startswith(p) for p, _ in entries))
+    return posts
+
+
+def _event_entries(q: Q, area_code: str) -> list[Entry]:
+    events = list(AuditEvent.objects.filter(q).order_by("occurred_at", "id"))
+    posts = _posts_of({e.actor_id for e in events}, area_code)
     return [
         Entry(at=e.occurred_at, kind=kind_of(e.action), action=e.action,
               label=label_of(e.action), actor=e.actor_username or "系统",
-              role=(e.data or {}).get("role", ""), ip=e.ip_address or "", detail=_detail_text(e.data), order=e.id)
-        for e in AuditEvent.objects.filter(q).order_by("occurred_at", "id")
+              role=(e.data or {}).get("role", "") or posts.get(e.actor_id, ""), ip=e.ip_address or "",
+              detail=_detail_text(e.data), order=e.id)
+        for e in events
+    ]
+
+
+def _site_opinion_entries(site) -> list[Entry]:
+    SiteOpinion = apps.get_model("workflows", "SiteOpinion")
+    return [
+        Entry(at=o.created_at, kind="opinion", action=f"opinion.{o.decision}",
+              label=f"审批意见：{o.get_decision_display()}", actor=o.actor.get_username() if o.actor else "系统",
+              role=o.role, detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
+                                                "signature_level": o.signature_level, "text": o.text}),
+              order=o.pk)
+        for o in SiteOpinion.objects.filter(site=site).select_related("actor")
     ]
 
 
@@ -180,9 +306,10 @@ def _filtered(entries: list[Entry], kinds, date_from, date_to) -> list[Entry]:
 
 
 def household_timeline(household, *, kinds=(), date_from=None, date_to=None) -> list[Entry]:
-    entries = _event_entries(_targets_of_household(household)) + _opinion_entries(household)
+    entries = _event_entries(_targets_of_household(household), household.area_code) + _opinion_entries(household)
     return _filtered(entries, kinds, date_from, date_to)
 
 
 def site_timeline(site, *, kinds=(), date_from=None, date_to=None) -> list[Entry]:
-    return _filtered(_event_entries(_targets_of_site(site)), kinds, date_from, date_to)
+    entries = _event_entries(_targets_of_site(site), site.area_code) + _site_opinion_entries(site)
+    return _filtered(entries, kinds, date_from, date_to)

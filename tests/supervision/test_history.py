@@ -135,3 +135,40 @@ def test_an_auditor_of_another_county_gets_404(officials, household, login):
 @pytest.mark.parametrize("suffix", ["/", ".xlsx"])
 def test_the_history_answers_only_get(officials, household, login, suffix):
     assert login(officials["auditor"]).post(url(household, suffix)).status_code == 405
+
+
+def test_registry_edits_show_their_fields_before_and_after_with_id_numbers_masked(cast, household_a, client, login):
+    from registry.idnumbers import mask_id_number
+    from tests.registry.test_admin_households import (MODEL_BACKEND, change_url, existing_rows, household_post,
+                                                      person)
+
+    member = household_a.members.get()
+    old_id, new_id = member.id_number, person(16, birth="19900909")
+    rows = existing_rows(household_a)
+    rows[0]["id_number_entry"] = new_id
+    client.force_login(cast["clerk_a"], backend=MODEL_BACKEND)
+    response = client.post(change_url(household_a), household_post(household_a.village, rows, household=household_a,
+                                                                   self_funding="5000.00"),
+                           REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 302
+    response = login(cast["auditor"]).get(url(household_a), {"kind": ["edit"]})
+    entries = response.context["entries"]
+    assert [(e.action, e.actor, e.ip) for e in entries] == [("household.change", "clerk_a", "10.0.0.7"),
+                                                            ("member.change", "clerk_a", "10.0.0.7")]
+    assert entries[0].changes == [("户自筹资金（元）", "3000.00", "5000.00")]
+    assert ("身份证号码", mask_id_number(old_id), mask_id_number(new_id)) in entries[1].changes
+    assert entries[0].role == "村级经办人（村文书）"
+    page = response.content.decode()
+    assert "户自筹资金（元）" in page and mask_id_number(new_id) in page
+    assert old_id not in page and new_id not in page
+
+
+def test_the_meeting_and_the_notice_appear_in_each_households_timeline(officials, give, areas, household, login):
+    from tests.factories import HouseholdFactory
+
+    live_a_life(household, officials, give, areas)
+    outsider = HouseholdFactory(village=areas["village_a"])
+    client = login(officials["auditor"])
+    actions = [e.action for e in client.get(url(household), {"kind": ["meeting"]}).context["entries"]]
+    assert actions == ["review_meeting.record", "notice_batch.create", "notice_batch.photo"]
+    assert client.get(url(outsider), {"kind": ["meeting"]}).context["entries"] == []
