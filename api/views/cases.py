@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -203,6 +202,7 @@ class EvidenceList(CaseView):
         _too_large(request)
         require_acting_post(request)
         case = self.case(pk, ADD_EVIDENCE)
+        request.data  # parse now: the parser records the client's file names
         names = getattr(request._request, "api_client_names", [])
         if len(names) > 1:
             raise ApiError(400, "one_file", "一次只能上传一个文件。", {"file": ["一次只能上传一个文件。"]})
@@ -264,7 +264,3 @@ class DocumentPdf(APIView):
         response["Cache-Control"] = "private, no-store"
         return response
 
-
-def _read_only(request):
-    if not request.user.has_perm(ADD_EVIDENCE):
-        raise PermissionDenied("您的岗位为只读岗位，不能办理业务。")
