@@ -60,15 +60,22 @@ SCHEME = {
 
 
 def ensure_scheme() -> None:
+    from django.db import IntegrityError, transaction
+
     from .models import ArchiveCategory, FilingRule
 
     if ArchiveCategory.objects.exists():
         return
-    for level, categories in SCHEME.items():
-        for order, (code, name, retention, default, rules) in enumerate(categories, start=1):
-            category = ArchiveCategory.objects.create(level=level, code=code, name=name, retention=retention,
-                                                      order=order, is_default=default)
-            FilingRule.objects.bulk_create([
-                FilingRule(source=source, type_code=type_code, level=level, category=category)
-                for source, codes in rules.items() for type_code in codes
-            ])
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent seeder wins, this one steps back
+            for level, categories in SCHEME.items():
+                for order, (code, name, retention, default, rules) in enumerate(categories, start=1):
+                    category = ArchiveCategory.objects.create(level=level, code=code, name=name,
+                                                              retention=retention, order=order, is_default=default)
+                    FilingRule.objects.bulk_create([
+                        FilingRule(source=source, type_code=type_code, level=level, category=category)
+                        for source, codes in rules.items() for type_code in codes
+                    ])
+    except IntegrityError:
+        if not ArchiveCategory.objects.exists():
+            raise
