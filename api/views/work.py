@@ -74,12 +74,12 @@ class TaskList(GenericAPIView):
         else:
             tasks = queue.inbox(user) | queue.queue(user)
         page = self.paginate_queryset(queue.with_case(tasks))
-        return self.get_paginated_response(task_data(queue.rows(page), user))
+        return self.get_paginated_response(TaskSerializer(task_data(queue.rows(page), user), many=True).data)
 
 
 def _one_task(user, pk):
     rows = queue.rows(queue.with_case(queue.open_tasks().filter(pk=pk)))
-    return task_data(rows, user)[0] if rows else None
+    return TaskSerializer(task_data(rows, user)[0]).data if rows else None
 
 
 class TaskClaim(APIView):
