@@ -7,17 +7,19 @@ Reading goes through registry.scope like every other page; seeing the log itself
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from audit.log import record
+from documents.verification import display, normalise
 from audit.models import AuditEvent
 from registry.scope import area_q, covers, get_household_for, get_site_for
 
 from .exports import XLSX, history_workbook
 from .forms import AuditLogFilterForm, HistoryFilterForm
+from .history_pdf import EXPORT_ACTION, history_pdf
 from .timeline import KINDS, household_timeline, site_timeline
 
 AUDIT_PERM = "audit.view_auditevent"
@@ -28,55 +30,102 @@ def _require_log_access(user, case) -> None:
         raise PermissionDenied("您的岗位无权查阅审计记录。")
 
 
-def _history(request, case, timeline, *, subject: str, export: bool, export_url: str = ""):
+def _history(request, case, timeline, *, subject: str, export: str = "", urls: dict | None = None):
+    """The page, or its export as Excel (`export="xlsx"`) or PDF (`export="pdf"`)."""
     _require_log_access(request.user, case)
     form = HistoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = timeline(case, kinds=filters.get("kind") or (), date_from=filters.get("date_from"),
                        date_to=filters.get("date_to"))
+    chosen = {"kinds": filters.get("kind") or [], "date_from": filters.get("date_from"),
+              "date_to": filters.get("date_to")}
+    if export == "pdf":
+        # The export's own audit event (with its verification code) is written by history_pdf.
+        data, _ = history_pdf(case, subject=subject, entries=entries, actor=request.user, filters=chosen,
+                              request=request)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="history-{case._meta.model_name}-{case.pk}.pdf"'
+        return response
     action = "supervision.history_export" if export else "supervision.history_view"
     # Issue 8: every auditor read of a personal record is itself logged.
-    record(request.user, action, case, {"subject": subject, "kinds": filters.get("kind") or [],
-                                        "date_from": filters.get("date_from"), "date_to": filters.get("date_to"),
-                                        "entries": len(entries)}, request=request)
+    record(request.user, action, case, {"subject": subject, **chosen, "entries": len(entries)}, request=request)
     if export:
         response = HttpResponse(history_workbook(subject, entries), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="history-{case._meta.model_name}-{case.pk}.xlsx"'
         return response
     return render(request, "supervision/history.html", {
         "case": case, "subject": subject, "entries": entries, "form": form, "kinds": KINDS,
-        "query": request.GET.urlencode(), "current": "supervision", "export_url": export_url,
+        "query": request.GET.urlencode(), "current": "supervision", **(urls or {}),
     })
+
+
+def _household_urls(household) -> dict:
+    return {"export_url": reverse("supervision:household_history_xlsx", args=[household.pk]),
+            "pdf_url": reverse("supervision:household_history_pdf", args=[household.pk])}
+
+
+def _site_urls(site) -> dict:
+    return {"export_url": reverse("supervision:site_history_xlsx", args=[site.pk]),
+            "pdf_url": reverse("supervision:site_history_pdf", args=[site.pk])}
 
 
 @login_required
 @require_GET
 def household_history(request, pk):
     household = get_household_for(request.user, pk)
-    return _history(request, household, household_timeline, subject=f"搬迁户 {household}", export=False,
-                    export_url=reverse("supervision:household_history_xlsx", args=[household.pk]))
+    return _history(request, household, household_timeline, subject=f"搬迁户 {household}",
+                    urls=_household_urls(household))
 
 
 @login_required
 @require_GET
 def household_history_xlsx(request, pk):
     household = get_household_for(request.user, pk)
-    return _history(request, household, household_timeline, subject=f"搬迁户 {household}", export=True)
+    return _history(request, household, household_timeline, subject=f"搬迁户 {household}", export="xlsx")
+
+
+@login_required
+@require_GET
+def household_history_pdf(request, pk):
+    household = get_household_for(request.user, pk)
+    return _history(request, household, household_timeline, subject=f"搬迁户 {household}", export="pdf")
 
 
 @login_required
 @require_GET
 def site_history(request, pk):
     site = get_site_for(request.user, pk)
-    return _history(request, site, site_timeline, subject=f"安置点 {site}", export=False,
-                    export_url=reverse("supervision:site_history_xlsx", args=[site.pk]))
+    return _history(request, site, site_timeline, subject=f"安置点 {site}", urls=_site_urls(site))
 
 
 @login_required
 @require_GET
 def site_history_xlsx(request, pk):
     site = get_site_for(request.user, pk)
-    return _history(request, site, site_timeline, subject=f"安置点 {site}", export=True)
+    return _history(request, site, site_timeline, subject=f"安置点 {site}", export="xlsx")
+
+
+@login_required
+@require_GET
+def site_history_pdf(request, pk):
+    site = get_site_for(request.user, pk)
+    return _history(request, site, site_timeline, subject=f"安置点 {site}", export="pdf")
+
+
+@login_required
+@require_GET
+def export_check(request, code):
+    """Where a printed history's QR code leads: the export's audit event, for those who may read
+    the case's log (404 for anyone else, and for unknown codes)."""
+    canonical = normalise(code)
+    event = None
+    if canonical:
+        event = (AuditEvent.objects.filter(area_q(request.user, AUDIT_PERM))
+                 .filter(action=EXPORT_ACTION, data__code=canonical).first())
+    if event is None:
+        raise Http404("未找到该导出记录，或不在您的管辖范围内。")
+    return render(request, "supervision/export_check.html", {"event": event, "code": display(canonical),
+                                                             "current": "supervision"})
 
 
 @login_required

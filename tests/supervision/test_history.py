@@ -172,3 +172,58 @@ def test_the_meeting_and_the_notice_appear_in_each_households_timeline(officials
     actions = [e.action for e in client.get(url(household), {"kind": ["meeting"]}).context["entries"]]
     assert actions == ["review_meeting.record", "notice_batch.create", "notice_batch.photo"]
     assert client.get(url(outsider), {"kind": ["meeting"]}).context["entries"] == []
+
+
+def pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def test_the_history_exports_to_pdf_through_the_documents_engine_with_its_qr_code(officials, give, areas, household,
+                                                                                 login):
+    from pypdf import PdfReader
+
+    from documents.verification import display
+
+    live_a_life(household, officials, give, areas)
+    client = login(officials["auditor"])
+    response = client.get(url(household, ".pdf"), REMOTE_ADDR="10.3.3.3")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    event = AuditEvent.objects.get(action="supervision.history_pdf")
+    assert (event.actor_username, event.ip_address, event.target_id) == ("auditor", "10.3.3.3", str(household.pk))
+    text = pdf_text(response.content)
+    for words in ("案件历史记录", f"搬迁户 {household}", "撤回证明材料", "调查表签字不全", "改派任务", "county_office",
+                  "reviewer2", display(event.data["code"]), event.data["entries_sha256"][:16]):
+        assert words in text.replace("\n", " ") or words in text, words
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == event.data["pages"] >= 1
+    assert "/XObject" in reader.pages[0]["/Resources"]  # the QR code, drawn on every page
+    # The QR code leads inside the system to the export's audit event.
+    check = client.get(f"/supervision/exports/{event.data['code']}/")
+    assert check.status_code == 200 and event.data["entries_sha256"] in check.content.decode()
+
+
+def test_only_the_cases_auditors_reach_an_exports_check_page(officials, household, login):
+    client = login(officials["auditor"])
+    client.get(url(household, ".pdf"))
+    code = AuditEvent.objects.get(action="supervision.history_pdf").data["code"]
+    other_county = AreaFactory(code="520888000000", name="邻县", level=AreaLevel.COUNTY)
+    stranger = make_official("stranger", "role_auditor", other_county)
+    assert login(stranger).get(f"/supervision/exports/{code}/").status_code == 404
+    assert login(officials["clerk_a"]).get(f"/supervision/exports/{code}/").status_code == 404
+    assert login(officials["auditor"]).get("/supervision/exports/0000-0000-0000-0000-0000/").status_code == 404
+    assert login(stranger).get(url(household, ".pdf")).status_code == 404
+
+
+def test_the_qr_code_carries_the_address_of_the_exports_check_page(officials, household, login, monkeypatch,
+                                                                   settings):
+    import supervision.history_pdf
+
+    settings.DOCUMENTS_PUBLIC_BASE_URL = "https://banqian.example.gov.cn"
+    encoded = []
+    real = supervision.history_pdf.qr_data_uri
+    monkeypatch.setattr(supervision.history_pdf, "qr_data_uri", lambda url: encoded.append(url) or real(url))
+    login(officials["auditor"]).get(url(household, ".pdf"))
+    code = AuditEvent.objects.get(action="supervision.history_pdf").data["code"]
+    assert encoded == [f"https://banqian.example.gov.cn/supervision/exports/{code}/"]

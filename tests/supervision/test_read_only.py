@@ -60,6 +60,17 @@ def export_job(world):
     return job.pk
 
 
+def export_code(world):
+    """The verification code of the auditor's PDF export of the household's history."""
+    from supervision.history_pdf import history_pdf
+    from supervision.timeline import household_timeline
+
+    household = world["household"]
+    _, event = history_pdf(household, subject="搬迁户", entries=household_timeline(household),
+                           actor=world["officials"]["auditor"], filters={})
+    return event.data["code"]
+
+
 # For each URL name with parameters: {parameter: the id of a real object of that URL's kind}.
 def params_for(name: str, world: dict) -> dict:
     h, site = world["household"], world["site"]
@@ -103,6 +114,7 @@ def params_for(name: str, world: dict) -> dict:
         "api:notice-photo": {"pk": world["batch"]},
         "api:notice-objections": {"pk": world["batch"]},
         "api:objection-resolve": {"pk": world["objection"]},
+        "supervision:export_check": {"code": world["export_code"]()},
         "supervision:finding_attachment": {"pk": world["finding"].pk,
                                            "attachment_pk": world["finding"].attachments.first().pk},
     }
@@ -154,8 +166,9 @@ def world(officials, give, areas, household):
         "version": DocumentVersion.objects.filter(document=document).first(), "render_batch": render_batch.pk,
         "evidence": Evidence.objects.filter(household=household).order_by("pk").first().pk, "finding": finding,
     }
-    job = []
+    job, code = [], []
     world["export_job"] = lambda: job[0] if job else job.append(export_job(world)) or job[0]
+    world["export_code"] = lambda: code[0] if code else code.append(export_code(world)) or code[0]
     return world
 
 
