@@ -1,4 +1,6 @@
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views import batches, cases, households, work
@@ -40,8 +42,16 @@ v1 = [
     path("objections/<int:pk>/resolve", batches.ObjectionResolve.as_view(), name="objection-resolve"),
 ]
 
+@csrf_exempt
+def unknown(request, *args, **kwargs):
+    """Any other address under /api/ answers in the API's error shape, never an HTML page."""
+    return JsonResponse({"code": "not_found", "message": "接口地址不存在，请核对（见 /api/docs/）。", "fields": {}},
+                        status=404, json_dumps_params={"ensure_ascii": False})
+
+
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^", unknown),
 ]

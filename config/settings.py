@@ -328,7 +328,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStageEnum": "registry.models.HouseholdStage.choices",
+        "SiteStageEnum": "registry.models.SiteStage.choices",
+        "EvidenceKindEnum": "documents.models.EvidenceKind.choices",
+        "SiteKindEnum": "registry.models.SiteKind.choices",
+    },
 }
 # How long a stored answer to an Idempotency-Key is replayed (hours).
 API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=48)

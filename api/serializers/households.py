@@ -38,6 +38,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     stage_label = serializers.SerializerMethodField()
     contact_phone_masked = serializers.CharField(read_only=True, help_text="联系电话（脱敏）")
     members = MemberSerializer(many=True, read_only=True)
+    old_house_kept_reason = serializers.ChoiceField(choices=KeptHouseReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Household

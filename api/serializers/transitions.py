@@ -5,7 +5,7 @@ from rest_framework import serializers
 from registry.models import HouseholdStage, SiteStage
 
 
-class ViolationSerializer(serializers.Serializer):
+class RuleViolationSerializer(serializers.Serializer):
     code = serializers.CharField()
     field = serializers.CharField()
     message = serializers.CharField()
@@ -21,7 +21,7 @@ class TransitionSerializer(serializers.Serializer):
     moves_to = serializers.CharField(allow_null=True, help_text="同意后进入的阶段（若本环节完成本阶段）")
     moves_to_label = serializers.CharField(allow_null=True)
     available = serializers.BooleanField(help_text="现在即可同意办理（无未满足条件）")
-    unmet = ViolationSerializer(many=True, help_text="尚未满足的条件（中文说明）")
+    unmet = RuleViolationSerializer(many=True, help_text="尚未满足的条件（中文说明）")
 
 
 class TransitionListSerializer(serializers.Serializer):
