@@ -10,7 +10,9 @@ or a site's archive as a ZIP holding one BagIt bag (RFC 8493):
 <part> is `.` for a household or a site; a village bag has `village/` and `households/<户编号>/`.
 `verify_bag` validates one and names what differs."""
 
+import contextlib
 import json
+import logging
 import shutil
 import tempfile
 import zipfile
@@ -37,6 +39,18 @@ class ExportKind:
 class Part:
     folder: str  # under data/
     files: list[ArchiveFile] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def _quiet_bagit():
+    """bagit logs a line per file at INFO: thousands of lines per village in a worker's log."""
+    logger = logging.getLogger("bagit")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _safe(code: str) -> str:
@@ -128,13 +142,14 @@ def write_bag_zip(kind: str, subject, target, *, progress: Callable[[int, int], 
                     (base / "catalogues" / f"{_safe(archive_file.file_code)}-{volume}.pdf").write_bytes(
                         catalogue_pdf(archive_file, volume=volume))
                     step()
-        bagit.make_bag(str(root), {
-            "Source-Organization": issuer_for(area_code).organ,
-            "Bagging-Date": timezone.localdate().isoformat(),
-            "External-Identifier": " ".join(codes) or "（无案卷）",
-            "External-Description": f"易地扶贫搬迁{ExportKind.LABELS[kind]} {name}",
-            "Bag-Group-Identifier": area_code,
-        }, checksums=["sha256"])
+        with _quiet_bagit():
+            bagit.make_bag(str(root), {
+                "Source-Organization": issuer_for(area_code).organ,
+                "Bagging-Date": timezone.localdate().isoformat(),
+                "External-Identifier": " ".join(codes) or "（无案卷）",
+                "External-Description": f"易地扶贫搬迁{ExportKind.LABELS[kind]} {name}",
+                "Bag-Group-Identifier": area_code,
+            }, checksums=["sha256"])
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(root.rglob("*")):
                 if path.is_file():
@@ -169,7 +184,8 @@ def verify_bag(path: str) -> list[str]:
                 return ["压缩包中应当只有一个 bag 目录"]
             target = roots[0]
         try:
-            bagit.Bag(str(target)).validate()
+            with _quiet_bagit():
+                bagit.Bag(str(target)).validate()
         except bagit.BagValidationError as error:
             details = [str(d) for d in getattr(error, "details", None) or []]
             return details or [str(error)]

@@ -10,11 +10,12 @@ from audit.log import record
 from documents import storage
 from documents.permissions import ADD_DOCUMENT
 from registry.models import AdminArea, ResettlementSite
-from registry.scope import area_q, get_household_for
+from registry.scope import area_q, get_household_for, get_site_for
 
 from .access import HOUSEHOLD_VIEW, get_file_for, get_item_for, visible_files
 from .catalogue import catalogue_pdf, volumes_of
 from .completeness import report as completeness_report
+from .completeness import site_gaps
 from .export import household_bag_zip
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
@@ -93,11 +94,16 @@ def _gap_rows(gaps):
 
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
+    """For an area (a code prefix) or one site: what the stages passed require and the archive lacks."""
     area_code = "".join(ch for ch in request.GET.get("area", "") if ch.isdigit())[:12]
-    rows = list(_gap_rows(completeness_report(request.user, area_code=area_code)))
+    site = get_site_for(request.user, request.GET["site"]) if request.GET.get("site") else None
+    gaps = site_gaps(site) if site is not None else completeness_report(request.user, area_code=area_code)
+    rows = list(_gap_rows(gaps))
     if request.GET.get("format") == "xlsx":
         return _xlsx(rows)
-    return render(request, "archive/completeness.html", {"rows": rows, "area": area_code})
+    sites = ResettlementSite.objects.visible_to(request.user).order_by("code").values_list("pk", "name")
+    return render(request, "archive/completeness.html", {"rows": rows, "area": area_code, "site": site,
+                                                         "sites": sites})
 
 
 def _xlsx(rows) -> HttpResponse:

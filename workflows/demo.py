@@ -27,7 +27,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Count, F
+from django.db.models import Count, F, Min
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
@@ -35,12 +35,14 @@ from audit.log import record
 from audit.models import AuditEvent
 from documents.evidence.services import ingest_evidence
 from documents.models import Document, Evidence
+from documents.services import generate_document
 from registry.demo import COUNTY, DEFAULT_HOUSEHOLDS, SITES, demo_exists, demo_posts
 from registry.models import AdminArea, Household, KeptHouseReason, ResettlementMode, ResettlementSite
 from registry.models import HouseholdStage as S
 
 from . import batches, services, stages
 from .batches import Vote
+from .document_types.level import LEVEL_RECORDS, check_request
 from .evidence import kind_label
 from .models import Decision, NoticeBatch, Objection, ObjectionStatus, Opinion
 from .site_demo import allocate_demo_unit, hand_over_site
@@ -342,6 +344,7 @@ def build_lifecycle_demo(*, log=lambda message: None) -> LifecycleSummary:
         _acceptance(build, chosen)
         _move_in(build, chosen)
         _demolition(build, chosen)
+        _level_records(build)
     except services.Refused as exc:  # a batch service refused: as with a single step, a bug here
         raise LifecycleDemoError(f"演示流程被拒绝：{exc.message}") from exc
 
@@ -531,6 +534,26 @@ def _demolition(b: _Build, chosen):
     for h in follow_up:
         b.approve(h, "reclamation_acceptance", natres, "经现场核验，宅基地复垦合格，节余指标已登记。"
                   if h not in kept else "旧房经批准保留，核验属实。")
+
+
+def _level_records(b: _Build):
+    """The townships' and the county's own records (archive: 乡·审核 and 拆旧验收, 县·对象审定 and
+    增减挂钩), each over the period of the approvals it lists, so the demo archive has every level."""
+    county = AdminArea.objects.get(code=COUNTY[0])
+    townships = AdminArea.objects.filter(parent=county).order_by("code")
+    for record_ in LEVEL_RECORDS.values():
+        areas = [county] if record_.level == county.level else list(townships)
+        for area in areas:
+            prefix = area.code[:6] if area == county else area.code[:9]
+            first = (Opinion.objects.filter(step=record_.step, decision=Decision.APPROVE, area_code__startswith=prefix)
+                     .aggregate(first=Min("created_at"))["first"])
+            if first is None:
+                continue
+            date_from = timezone.localtime(first).date()
+            if check_request(record_.code, area, date_from, b.today):
+                continue
+            actor = b.county(stages.COUNTY_OFFICE) if area == county else b.user(stages.REVIEWER, area.code)
+            generate_document(record_.code, actor=actor, area=area, date_from=date_from, date_to=b.today)
 
 
 # --- what the county shows ------------------------------------------------------------------

@@ -79,3 +79,13 @@ def test_a_kept_old_house_needs_no_demolition_photos(areas, db):
     household = type(household).objects.get(pk=household.pk)
     codes = {c for g in household_gaps(household) for c in g.codes}
     assert "before_demolition_photo" not in codes and "after_demolition_photo" not in codes
+
+
+def test_the_report_for_one_site_names_its_missing_papers_and_is_scoped(client, officials, areas, db):
+    site = SiteFactory(area=areas["county"], name="幸福家园安置点")
+    type(site).objects.filter(pk=site.pk).update(stage="plan_approval")
+    client.force_login(officials["county_office"])
+    page = client.get(f"/archive/completeness/?site={site.pk}").content.decode()
+    assert "幸福家园安置点" in page and "选址论证报告" in page and "地质灾害危险性评估报告" in page
+    client.force_login(officials["clerk_b"])
+    assert client.get(f"/archive/completeness/?site={site.pk}").status_code == 404
