@@ -24,7 +24,21 @@ MAX_EXAMPLES = 15
 
 
 @pytest.fixture
-def fuzz_world(cast, areas, settings):
+def keep_connection():
+    """Django's WSGI handler closes the database connection after each request; the test client
+    stops that for tests (the test's transaction lives on that connection), and so do we."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(cast, areas, settings, keep_connection):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "1000000/hour"}}
     households = [HouseholdFactory(village=areas["village_a"]) for _ in range(3)]
     HouseholdFactory(village=areas["village_b"])
