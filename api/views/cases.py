@@ -30,6 +30,7 @@ from supervision.timeline import household_timeline, site_timeline
 from workflows import site_services, site_stages
 
 from .. import idempotency, transitions
+from ..reads import record_auditor_read
 from ..errors import ApiError
 from ..serializers.records import (
     DocumentSerializer,
@@ -190,6 +191,7 @@ class EvidenceList(CaseView):
     @extend_schema(summary="证据材料列表", responses={200: EvidenceSerializer(many=True), **errors(401, 404)})
     def get(self, request, pk):
         case = self.case(pk)
+        record_auditor_read(request, case, f"{self.kind.evidence_field}.view", {"page": "evidence"})
         items = (Evidence.objects.filter(**{self.kind.evidence_field: case})
                  .filter(area_q(request.user, self.kind.read_perm)).select_related("uploaded_by")
                  .order_by("stage", "-uploaded_at", "-id"))
@@ -244,6 +246,7 @@ class DocumentList(CaseView):
     @extend_schema(summary="文书列表（含各版本）", responses={200: DocumentSerializer(many=True), **errors(401, 404)})
     def get(self, request, pk):
         case = self.case(pk)
+        record_auditor_read(request, case, f"{self.kind.evidence_field}.view", {"page": "documents"})
         where = Q(household=case) | Q(households=case) if self.kind is HOUSEHOLD else Q(site=case)
         documents = (Document.objects.filter(where).filter(area_q(request.user, self.kind.read_perm)).distinct()
                      .prefetch_related("versions").order_by("-id"))

@@ -10,6 +10,7 @@ from registry.models import AdminArea, Household, HouseholdStage, Member
 from registry.scope import area_q, get_household_for
 
 from .. import idempotency, registry_edit
+from ..reads import record_auditor_read
 from ..pagination import ByUpdate
 from ..serializers.households import (
     HouseholdInputSerializer,
@@ -115,6 +116,7 @@ class HouseholdDetail(GenericAPIView):
     @extend_schema(summary="搬迁户详情（含家庭成员，身份证号脱敏）", responses={200: HouseholdSerializer, **errors(401, 404)})
     def get(self, request, pk):
         household = get_household_for(request.user, pk)
+        record_auditor_read(request, household, "household.view")
         return household_response(household)
 
     @extend_schema(summary="更正登记信息（审核通过前）", request=HouseholdPatchSerializer,

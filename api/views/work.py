@@ -13,6 +13,7 @@ from registry.scope import area_q, get_site_for, grants_of
 from workflows import site_stages
 
 from .. import idempotency
+from ..reads import record_auditor_read
 from ..pagination import ByUpdate, Cursor
 from .common import IDEMPOTENCY_HEADER, errors, require_acting_post, validated
 from .households import FILTER_PARAMS, filter_cases
@@ -170,4 +171,6 @@ class SiteList(GenericAPIView):
 class SiteDetail(APIView):
     @extend_schema(summary="集中安置点详情", responses={200: SiteSerializer, **errors(401, 404)})
     def get(self, request, pk):
-        return Response(SiteSerializer(get_site_for(request.user, pk)).data)
+        site = get_site_for(request.user, pk)
+        record_auditor_read(request, site, "site.view")
+        return Response(SiteSerializer(site).data)

@@ -157,3 +157,16 @@ def test_an_auditor_reads_the_full_history_and_the_read_is_logged(cast, rendered
 
 def test_history_of_another_village_is_404(cast, rendered, as_user):
     assert_error(as_user(cast["clerk_b"]).get(f"/api/v1/households/{rendered.pk}/history/"), 404)
+
+
+def test_an_auditors_reads_of_a_household_are_logged_and_an_officials_are_not(cast, household, as_user):
+    from audit.models import AuditEvent
+
+    for who in ("auditor", "clerk_a"):
+        client = as_user(cast[who])
+        client.get(f"/api/v1/households/{household.pk}/")
+        client.get(f"/api/v1/households/{household.pk}/documents/")
+        client.get(f"/api/v1/households/{household.pk}/evidence/")
+    reads = AuditEvent.objects.filter(action="household.view")
+    assert reads.count() == 3 and set(reads.values_list("actor_username", flat=True)) == {"auditor"}
+    assert {e.data["via"] for e in reads} == {"api"}
