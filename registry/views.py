@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from audit.log import record
+from registry.reads import record_auditor_read
 from registry import policy
 from registry.forms import HouseholdSearchForm
 from registry.idnumbers import mask_id_number
@@ -77,6 +78,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_detail(request: HttpRequest, pk) -> HttpResponse:
     household = get_household_for(request.user, pk)
+    record_auditor_read(request, household, "household.view")
     members = list(household.members.all())
     violations = policy.check_household(household, members)
     user = request.user

@@ -82,6 +82,9 @@ ACTION_LABELS = {
     "finding.view": "查阅督查问题",
     "finding.attachment_download": "下载督查问题附件",
     "archive.open": "查阅档案",
+    "household.view": "查阅搬迁户信息",
+    "document.view": "查阅文书信息",
+    "evidence.view": "查看证明材料",
     "archive.export": "导出档案",
 }
 
@@ -104,6 +107,8 @@ def kind_of(action: str) -> str:
     prefix, _, rest = action.partition(".")
     if prefix in _EDIT_PREFIXES and rest in _EDIT_SUFFIXES:
         return "edit"
+    if rest in ("view", "download", "export", "reveal_id", "attachment_download"):
+        return "view"
     if prefix in _PREFIX_KINDS:
         return _PREFIX_KINDS[prefix]
     if action.endswith(("update", "edit", "change")):

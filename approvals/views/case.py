@@ -22,6 +22,7 @@ from documents.permissions import ADD_DOCUMENT, ADD_EVIDENCE, READ_HOUSEHOLD
 from registry import policy
 from registry.models import Relation
 from registry.roles import ROLES
+from registry.reads import record_auditor_read
 from registry.scope import area_q, get_household_for
 from supervision import findings as supervision_findings
 from workflows import conditions, deadlines, services, stages
@@ -198,6 +199,7 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_for(request.user, pk)
+    record_auditor_read(request, household, "household.view")
     return render(request, "approvals/case.html", _context(request, household))
 
 
@@ -308,6 +310,7 @@ def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for(request.user, pk)
     if not item.is_image:
         raise Http404("该材料没有缩略图。")
+    record_auditor_read(request, item, "evidence.view", {"thumbnail": True})
     with storage.open_stored(item.storage_name) as handle:
         image = Image.open(handle)
         image = ImageOps.exif_transpose(image)

@@ -14,6 +14,7 @@ from documents.models import Document, RenderBatch
 from documents.permissions import ADD_DOCUMENT, READ_HOUSEHOLD
 from documents.types import APPLICATION_FORM, APPROVAL_FORM, PUBLIC_NOTICE, label_of
 from registry.models import Household
+from registry.reads import record_auditor_read
 from registry.scope import area_q, get_household_for
 
 from .access import get_document_for, get_version_for
@@ -28,6 +29,7 @@ def _errors(exc: ValidationError) -> str:
 @login_required
 def household_documents(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = get_household_for(request.user, household_pk)
+    record_auditor_read(request, household, "household.view", {"page": "documents"})
     documents = (Document.objects.filter(households=household).filter(area_q(request.user, READ_HOUSEHOLD))
                  .prefetch_related("versions").order_by("-id"))
     return render(request, "documents/web/household_documents.html", {
@@ -83,6 +85,7 @@ def generate_notice(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_for(request.user, pk)
+    record_auditor_read(request, document, "document.view")
     return render(request, "documents/web/document_detail.html", {
         "document": document,
         "versions": document.versions.select_related("generated_by").order_by("-version"),

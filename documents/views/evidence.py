@@ -15,6 +15,7 @@ from documents.evidence.validation import check_client_name
 from documents.forms import EvidenceUploadForm, ReasonForm
 from documents.models import Evidence
 from documents.permissions import ADD_EVIDENCE, read_perm
+from registry.reads import record_auditor_read
 from registry.scope import area_q, get_household_for, get_site_for
 
 from .access import get_evidence_for
@@ -97,6 +98,7 @@ def _upload(request, client_names, *, household_pk=None, site_pk=None):
 @login_required
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for(request.user, pk)
+    record_auditor_read(request, item, "evidence.view")
     return render(request, "documents/web/evidence_detail.html", {
         "item": item,
         "form": ReasonForm(),
