@@ -8,8 +8,9 @@ from .views import batches, cases, households, work
 app_name = "api"
 
 
-def case_routes(prefix: str, kind, name: str):
+def case_routes(prefix: str, kind, name: str, **overrides):
     def view(cls):
+        cls = overrides.get(cls.__name__, cls)
         return type(f"{cls.__name__}{name.title()}", (cls,), {"kind": kind}).as_view()
 
     return [
@@ -28,7 +29,8 @@ v1 = [
     *case_routes("households", cases.HOUSEHOLD, "household"),
     path("sites/", work.SiteList.as_view(), name="sites"),
     path("sites/<int:pk>/", work.SiteDetail.as_view(), name="site"),
-    *case_routes("sites", cases.SITE, "site"),
+    *case_routes("sites", cases.SITE, "site", TransitionPerform=cases.SiteTransitionPerform,
+                 EvidenceList=cases.SiteEvidenceList),
     path("evidence/<int:pk>/file", cases.EvidenceFile.as_view(), name="evidence-file"),
     path("documents/<int:pk>/pdf", cases.DocumentPdf.as_view(), name="document-pdf"),
     path("tasks/", work.TaskList.as_view(), name="tasks"),

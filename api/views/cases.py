@@ -267,3 +267,25 @@ class DocumentPdf(APIView):
         response["Cache-Control"] = "private, no-store"
         return response
 
+
+
+# The site variants differ only in what the schema documents.
+
+class SiteTransitionPerform(TransitionPerform):
+    @extend_schema(summary="办理安置点的一个环节（经安置点办理服务执行）", request=SiteTransitionInput,
+                   parameters=[IDEMPOTENCY_HEADER],
+                   responses={200: TransitionResultSerializer, **errors(400, 401, 403, 404, 409, 422)})
+    def post(self, request, pk, name):
+        return super().post(request, pk, name)
+
+
+class SiteEvidenceList(EvidenceList):
+    @extend_schema(summary="安置点证据材料列表", responses={200: EvidenceSerializer(many=True), **errors(401, 404)})
+    def get(self, request, pk):
+        return super().get(request, pk)
+
+    @extend_schema(summary="上传安置点证据材料（multipart：file、kind、stage、description）",
+                   request={"multipart/form-data": SiteEvidenceUploadSerializer}, parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: EvidenceSerializer, **errors(400, 401, 403, 404, 409, 413, 422)})
+    def post(self, request, pk):
+        return super().post(request, pk)
