@@ -271,3 +271,40 @@ def test_filing_from_a_household_page_starts_with_that_household(cast, household
     response = login(cast["auditor"]).get(NEW, {"household": household_a.pk})
     assert response.status_code == 200
     assert response.context["form"].initial["household_number"] == household_a.number
+
+
+def test_a_response_with_a_bad_attachment_stores_nothing(cast, household_a, login):
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
+                                    category="relocation", description="x", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate())
+    bad = SimpleUploadedFile("../../etc/x.png", b"\x89PNG", content_type="image/png")
+    response = login(cast["clerk_a"]).post(f"/supervision/findings/{finding.pk}/respond/",
+                                           {"text": "已整改", "attachments": [upload("好.png"), bad]})
+    assert response.status_code == 400 and "本次未保存任何内容" in response.content.decode()
+    assert Finding.objects.get().status == "open"
+    assert FindingStep.objects.count() == 1 and FindingAttachment.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="finding.respond").exists()
+
+
+def test_a_findings_steps_join_the_households_history(cast, household_a, login):
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
+                                    category="relocation", description="x", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate())
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="已整改")
+    entries = login(cast["auditor"]).get(f"/supervision/households/{household_a.pk}/history/",
+                                         {"kind": ["finding"]}).context["entries"]
+    assert [(e.action, e.actor) for e in entries] == [("finding.file", "auditor"), ("finding.respond", "clerk_a")]
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_rewrite_a_step_or_an_attachment(cast, household_a):
+    from django.db import DatabaseError, connection, transaction
+
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
+                                    category="relocation", description="原描述", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate(), attachments=[upload()])
+    for table in ("supervision_findingstep", "supervision_findingattachment"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET finding_id = finding_id WHERE finding_id = %s", [finding.pk])
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE finding_id = %s", [finding.pk])

@@ -136,7 +136,7 @@ def concrete(route: str, values: dict) -> str:
     def fill(match):
         return str(values[match.group(2)])
 
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route.lstrip("^").rstrip("$")).replace("\\", "")
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, re.sub(r"[\^$]", "", route)).replace("\\", "")
 
 
 def snapshot():
@@ -178,8 +178,8 @@ QUERIES = {"archive:level_record_new": lambda world: f"?area={world['household']
 
 def urls(world, *, findings_only=False):
     for route, name in routes():
-        if SKIPPED.match(route) or bool(FINDINGS.match(name)) != findings_only:
-            continue
+        if SKIPPED.match(route) or route.endswith("^") or bool(FINDINGS.match(name)) != findings_only:
+            continue  # a catch-all (the API's answer to unknown addresses) has no object to take
         query = QUERIES[name](world) if name in QUERIES else ""
         yield name, concrete(route, params_for(name, world) if "<" in route else {}) + query
 
