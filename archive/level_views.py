@@ -36,6 +36,9 @@ def _date(raw: str):
 
 @login_required
 def level_record_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and not request.user.has_perm(ADD_DOCUMENT):
+        # A read-only post (auditors, re-inspection teams) writes nothing anywhere: 403 before the form.
+        raise PermissionDenied("您的岗位为只读岗位，不能办理业务。")
     area = _area_for(request.user, request.POST.get("area") or request.GET.get("area", ""))
     choices = [r for r in LEVEL_RECORDS.values() if r.level == area.level]
     if not choices:

@@ -83,7 +83,7 @@ def test_a_village_clerk_or_another_township_cannot_generate_a_townships_record(
                                                                                walked):
     assert generate(client, named["clerk_a"], areas["town"], "township_review_summary").status_code == 404
     assert generate(client, officials["other_reviewer"], areas["town"], "township_review_summary").status_code == 404
-    assert generate(client, officials["auditor"], areas["county"], "county_approval_list").status_code == 404
+    assert generate(client, officials["auditor"], areas["county"], "county_approval_list").status_code == 403
     assert not Document.objects.filter(doc_type__in=list(LEVEL_FILES)).exists()
 
 
@@ -100,3 +100,10 @@ def test_batch_records_of_the_village_file_into_the_village(walked, areas):
                 .values_list("document_version__document__doc_type", flat=True))
     assert filed == {"review_record", "public_notice", "notice_result"}
     assert {f.category.name for f in village_files} == {"评议", "公示"}
+
+
+def test_a_read_only_posts_post_is_refused_with_403(client, officials, areas, db):
+    client.force_login(officials["auditor"])
+    response = client.post("/archive/level-records/new/", {"area": areas["county"].code,
+                                                           "kind": "county_approval_list"})
+    assert response.status_code == 403 and not Document.objects.exists()
