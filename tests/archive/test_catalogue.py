@@ -35,3 +35,29 @@ def test_a_long_catalogue_splits_into_volumes(client, officials, filed, settings
 def test_clerk_of_other_village_gets_404(client, officials, filed):
     client.force_login(officials["clerk_b"])
     assert client.get(f"/archive/files/{filed.pk}/catalogue.pdf").status_code == 404
+
+
+def test_the_catalogues_of_a_walked_household_list_every_item_it_left(client, named, give, areas, family,
+                                                                      django_capture_on_commit_callbacks):
+    from tests.workflows.test_documents import walk
+
+    walk(family, named, give, areas, django_capture_on_commit_callbacks)
+    client.force_login(named["auditor"])
+    files = ArchiveFile.objects.filter(household=family)
+    assert files.count() == 6
+    listed = 0
+    for archive_file in files:
+        text = pdf_text(client.get(f"/archive/files/{archive_file.pk}/catalogue.pdf").content)
+        flat = text.replace("\n", "").replace(" ", "")
+        assert archive_file.file_code in flat
+        for item in archive_file.items.all():
+            assert item.sha256[:16] in flat, item.archival_code
+            assert item.title.replace(" ", "") in flat, item.title
+            if item.reference_number:
+                assert item.reference_number in flat, item.reference_number
+            listed += 1
+    from documents.models import DocumentVersion, Evidence
+
+    left = (DocumentVersion.objects.filter(document__household=family).count()
+            + Evidence.objects.filter(household=family).count())
+    assert listed == left >= 20
