@@ -133,3 +133,16 @@ def test_the_report_of_another_village_is_404(client, officials, filed, areas):
     assert client.get(f"/archive/four-properties/?area={areas['village_a'].code}").status_code == 404
     text = client.get("/archive/four-properties/").content.decode()
     assert filed.number not in text
+
+
+def test_an_item_that_no_longer_opens_is_a_usability_failure(filed):
+    from archive.four_properties import check_authenticity_and_usability
+
+    item = ArchiveItem.objects.filter(file__household=filed).first()
+    path = storage.archive_storage().path(item.storage_name)
+    with open(path, "r+b") as stored:
+        stored.truncate(20)  # a PNG signature and nothing behind it
+    findings = check_authenticity_and_usability("520999")
+    assert {(f.property, f.subject) for f in findings} == {("真实性", item.archival_code),
+                                                          ("可用性", item.archival_code)}
+    assert any("无法打开" in f.problem for f in findings if f.property == "可用性")
