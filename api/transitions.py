@@ -5,13 +5,12 @@ questions the case page asks (services.available_steps, approvals.bulk.what_bloc
 holder, 审批分离), and execution is the service call, whose refusal is the answer.
 """
 
+from approvals import bulk, queue
 from registry.models import HouseholdStage as S
 from registry.models import KeptHouseReason
 from registry.policy import Violation
 from workflows import services, site_services, site_stages, stages
 from workflows.models import Decision, Opinion
-
-from approvals import bulk, queue
 
 from .errors import ApiError, violation_list
 
@@ -92,7 +91,8 @@ def check_expected(case, data, round_of):
     expected_stage, expected_round = data.get("expected_stage"), data.get("expected_round")
     if expected_stage is not None and expected_stage != case.stage or \
             expected_round is not None and expected_round != round_of(case):
-        raise ApiError(409, "stale", "该案件的办理状态已在您提交前发生变化（可能是重复提交，或他人已办理），本次提交未执行。"
+        raise ApiError(409, "stale", "该案件的办理状态已在您提交前发生变化（可能是重复提交，或他人已办理），"
+                                     "本次提交未执行。"
                                      "请获取最新状态后再办理。")
 
 

@@ -59,7 +59,8 @@ class MeetingInput(serializers.Serializer):
             raise serializers.ValidationError("表决结果须为 JSON 数组。")
         serializer = VoteSerializer(data=parsed, many=True)
         if not isinstance(parsed, list) or not serializer.is_valid():
-            raise serializers.ValidationError("表决结果格式不正确：每户须有 household、agree、against、abstain（非负整数）。")
+            raise serializers.ValidationError(
+                "表决结果格式不正确：每户须有 household、agree、against、abstain（非负整数）。")
         return serializer.validated_data
 
 

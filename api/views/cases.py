@@ -30,8 +30,8 @@ from supervision.timeline import household_timeline, site_timeline
 from workflows import site_services, site_stages
 
 from .. import idempotency, transitions
-from ..reads import record_auditor_read
 from ..errors import ApiError
+from ..reads import record_auditor_read
 from ..serializers.records import (
     DocumentSerializer,
     EvidenceSerializer,

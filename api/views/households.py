@@ -1,5 +1,6 @@
 """/api/v1/households/: the scoped list (filters for synchronisation), entry, detail, correction."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -10,8 +11,8 @@ from registry.models import AdminArea, Household, HouseholdStage, Member
 from registry.scope import area_q, get_household_for
 
 from .. import idempotency, registry_edit
-from ..reads import record_auditor_read
 from ..pagination import ByUpdate
+from ..reads import record_auditor_read
 from ..serializers.households import (
     HouseholdInputSerializer,
     HouseholdListSerializer,
@@ -88,7 +89,8 @@ class HouseholdList(GenericAPIView):
     def get_queryset(self):
         return Household.objects.filter(area_q(self.request.user, VIEW)).select_related("village")
 
-    @extend_schema(summary="搬迁户列表（本人辖区）", parameters=FILTER_PARAMS, responses={200: HouseholdListSerializer(many=True), **errors(400, 401)})
+    @extend_schema(summary="搬迁户列表（本人辖区）", parameters=FILTER_PARAMS,
+                   responses={200: HouseholdListSerializer(many=True), **errors(400, 401)})
     def get(self, request):
         queryset = filter_cases(self.get_queryset(), request.query_params, HouseholdStage.choices)
         page = self.paginate_queryset(queryset)
@@ -98,8 +100,6 @@ class HouseholdList(GenericAPIView):
                    responses={201: HouseholdWriteResultSerializer, **errors(400, 401, 403, 409, 422)})
     def post(self, request):
         if not request.user.has_perm(registry_edit.ADD):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied("您的岗位无权登记搬迁户。")
         values = validated(HouseholdInputSerializer, request.data)
 
@@ -113,7 +113,8 @@ class HouseholdList(GenericAPIView):
 class HouseholdDetail(GenericAPIView):
     serializer_class = HouseholdSerializer
 
-    @extend_schema(summary="搬迁户详情（含家庭成员，身份证号脱敏）", responses={200: HouseholdSerializer, **errors(401, 404)})
+    @extend_schema(summary="搬迁户详情（含家庭成员，身份证号脱敏）",
+                   responses={200: HouseholdSerializer, **errors(401, 404)})
     def get(self, request, pk):
         household = get_household_for(request.user, pk)
         record_auditor_read(request, household, "household.view")

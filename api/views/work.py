@@ -13,8 +13,8 @@ from registry.scope import area_q, get_site_for, grants_of
 from workflows import site_stages
 
 from .. import idempotency
-from ..reads import record_auditor_read
 from ..pagination import ByUpdate, Cursor
+from ..reads import record_auditor_read
 from .common import IDEMPOTENCY_HEADER, errors, require_acting_post, validated
 from .households import FILTER_PARAMS, filter_cases
 

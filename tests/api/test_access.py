@@ -116,3 +116,13 @@ def test_docs_page_uses_local_assets_only(cast):
     html = r.content.decode()
     assert "swagger-ui" in html and "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_a_json_body_over_the_request_limit_is_413(cast, as_user):
+    big = json.dumps({"number": "1" * 3_000_000})
+    r = as_user(cast["clerk_a"]).post("/api/v1/households/", data=big, content_type="application/json")
+    assert_error(r, 413, "too_large")
+
+
+def test_unknown_api_addresses_answer_json_404(cast, as_user):
+    assert_error(as_user(cast["clerk_a"]).post("/api/v2/anything/", {}, format="json"), 404, "not_found")
