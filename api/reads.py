@@ -1,13 +1,8 @@
-"""Issue 8's rule in the API: an auditor's read of a personal record is itself an audit event
-(who read which household, its documents or evidence, when and from where), as on the pages.
-Officials' everyday reads are not logged; downloads are, for everyone, where they happen."""
+"""Issue 8's rule in the API: an auditor's read of a personal record is itself an audit event,
+through the same function the pages use (registry/reads.py), marked as an API read."""
 
-from audit.log import record
-
-AUDITOR_PERM = "audit.view_auditevent"
+from registry.reads import record_auditor_read as _record
 
 
 def record_auditor_read(request, target, action: str, data: dict | None = None) -> None:
-    user = request.user
-    if user.is_authenticated and user.has_perm(AUDITOR_PERM, target):
-        record(user, action, target, {"path": request.path, "via": "api", **(data or {})}, request=request)
+    _record(request, target, action, {"via": "api", **(data or {})})
