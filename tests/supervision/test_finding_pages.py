@@ -308,3 +308,20 @@ def test_the_database_refuses_to_rewrite_a_step_or_an_attachment(cast, household
             cursor.execute(f"UPDATE {table} SET finding_id = finding_id WHERE finding_id = %s", [finding.pk])
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE finding_id = %s", [finding.pk])
+
+
+def test_the_findings_pages_show_no_english(cast, household_a, login):
+    from tests.approvals.test_no_english import english_in
+
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
+                                    category="relocation", description="x", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate(), attachments=[upload()])
+    auditor = login(cast["auditor"])
+    pages = {url: auditor.get(url).content.decode() for url in (LEDGER, NEW, f"/supervision/findings/{finding.pk}/",
+                                                                f"/supervision/households/{household_a.pk}/history/")}
+    pages["new with errors"] = auditor.post(NEW, {}).content.decode()
+    clerk = login(cast["clerk_a"])
+    pages["clerk detail"] = clerk.get(f"/supervision/findings/{finding.pk}/").content.decode()
+    pages["clerk respond errors"] = clerk.post(f"/supervision/findings/{finding.pk}/respond/", {}).content.decode()
+    pages["clerk inbox"] = clerk.get("/work/").content.decode()
+    assert {name: english_in(body) for name, body in pages.items() if english_in(body)} == {}
