@@ -14,6 +14,7 @@ from registry.models import HouseholdStage as S
 from tests.conftest import make_official
 from tests.factories import AreaFactory
 from tests.workflows.conftest import days_ago, upload
+from tests.workflows.test_site_walk import site, site_officials  # noqa: F401  (fixtures)
 from tests.workflows.test_walk import approve, stage_of
 from workflows import batches, services
 from workflows.batches import Vote
@@ -227,3 +228,27 @@ def test_the_qr_code_carries_the_address_of_the_exports_check_page(officials, ho
     login(officials["auditor"]).get(url(household, ".pdf"))
     code = AuditEvent.objects.get(action="supervision.history_pdf").data["code"]
     assert encoded == [f"https://banqian.example.gov.cn/supervision/exports/{code}/"]
+
+
+
+def test_a_sites_history_joins_its_opinions_evidence_and_findings(site_officials, site, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from supervision import findings
+    from tests.workflows.test_site_walk import walk_selection
+
+    walk_selection(site, site_officials)
+    findings.file_finding(actor=site_officials["auditor"], area_code=site.area_code, site=site,
+                          category="construction", description="选址论证报告缺专家签字",
+                          responsible_role="role_county_office", deadline=timezone.localdate()
+                          + datetime.timedelta(days=5))
+    response = login(site_officials["auditor"]).get(f"/supervision/sites/{site.pk}/history/")
+    assert response.status_code == 200
+    seen = [(e.kind, e.action, e.actor) for e in response.context["entries"]]
+    assert ("opinion", "opinion.approve", "natres") in seen
+    assert ("evidence", "evidence.upload", "county_office") in seen
+    assert seen[-1] == ("finding", "finding.file", "auditor")
+    opinion = next(e for e in response.context["entries"] if e.action == "opinion.approve")
+    assert opinion.role and "选址" in opinion.text
