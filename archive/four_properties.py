@@ -22,7 +22,7 @@ from documents.hashing import digest_stream
 from registry.models import PREFIX_LENGTH, AdminArea, AreaGroupGrant, AreaUserGrant, Household, ResettlementSite
 from registry.roles import ROLES, roles_with
 
-from .completeness import household_gaps, site_gaps
+from .completeness import households_gaps, site_gaps
 from .models import ArchiveFile, ArchiveItem
 
 # The formats the archive accepts (documents: PDF; evidence: JPEG, PNG, PDF), by their first bytes.
@@ -134,17 +134,19 @@ def check_authenticity_and_usability(area_code: str = "", counts: dict | None = 
 def check_integrity(area_code: str = "", counts: dict | None = None) -> list[Finding]:
     findings = []
     files = ArchiveFile.objects.select_related("category").filter(area_code__startswith=area_code)
-    for archive_file in files:
-        numbers = set(archive_file.items.values_list("item_number", flat=True))
+    numbers_of: dict[int, set[int]] = {}
+    for file_id, number in _items(area_code).values_list("file_id", "item_number").iterator():
+        numbers_of.setdefault(file_id, set()).add(number)
+    for archive_file in files.iterator():
+        numbers = numbers_of.get(archive_file.pk, set())
         missing = sorted(set(range(1, archive_file.last_item_number + 1)) - numbers)
         if missing:
             shown = "、".join(str(n) for n in missing[:10])
             findings.append(Finding("完整性", archive_file.file_code, f"件号不连续，缺第 {shown} 件"))
     households = Household.objects.filter(area_code__startswith=area_code).order_by("number")
-    for household in households:
-        for gap in household_gaps(household):
-            findings.append(Finding("完整性", f"搬迁户 {household.number}",
-                                    f"{gap.stage_label}阶段缺少：{'、'.join(gap.missing)}"))
+    for gap in households_gaps(households):
+        findings.append(Finding("完整性", f"搬迁户 {gap.subject.number}",
+                                f"{gap.stage_label}阶段缺少：{'、'.join(gap.missing)}"))
     sites = ResettlementSite.objects.filter(area_code__startswith=area_code).select_related("project").order_by("code")
     for site in sites:
         for gap in site_gaps(site):
