@@ -2,6 +2,7 @@
 stored in the archive storage under exports/ (never served by URL), downloaded through a scoped,
 audited view."""
 
+import datetime
 import logging
 import tempfile
 
@@ -112,3 +113,17 @@ def open_result(job: ExportJob, *, actor, request=None):
     record(actor, "archive.export", job, {"kind": job.kind, "subject": job.subject_label, "job": job.pk,
                                           "bytes": job.size, "sha256": job.sha256}, request)
     return storage.open_stored(job.result_name)
+
+
+def purge_exports(*, days: int, now=None) -> list[int]:
+    """Delete the packages of jobs finished more than `days` ago: a package holds unmasked forms
+    and must not outlive its use. The job row stays (who exported what, when) as 已过期."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days)
+    purged = []
+    for job in ExportJob.objects.filter(status=ExportJob.Status.FINISHED, finished_at__lt=cutoff).order_by("id"):
+        storage.discard(job.result_name)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED, result_name="")
+        record(None, "archive.export_purge", job, {"job": job.pk, "sha256": job.sha256, "days": days})
+        purged.append(job.pk)
+    return purged

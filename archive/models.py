@@ -183,6 +183,7 @@ class ExportJob(models.Model):
         RUNNING = "running", "打包中"
         FINISHED = "finished", "已完成"
         FAILED = "failed", "失败"
+        EXPIRED = "expired", "已过期（导出包已删除）"
 
     kind = models.CharField("导出范围", max_length=16, choices=Kind.choices)
     # The subject's area code: the job is read where the subject is read (archive.access).

@@ -157,3 +157,26 @@ def test_progress_is_recorded_while_the_bag_is_built(officials, village_a, areas
     jobs.run(job.pk)
     assert seen and all(status == "running" for status, _, _ in seen)
     assert seen[0][1] >= 1 and seen[-1][1] == seen[-1][2]
+
+
+def test_old_packages_are_purged_and_the_job_row_stays(client, officials, village_a,
+                                                       django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from documents import storage
+
+    village, _ = village_a
+    request_export(client, officials["clerk_a"], "village", village.pk, django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    name = job.result_name
+    assert storage.archive_storage().exists(name)
+    call_command("purge_exports", "--days", "7", stdout=io.StringIO())
+    assert ExportJob.objects.get().status == "finished"  # a fresh package stays
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timezone.timedelta(days=8))
+    call_command("purge_exports", "--days", "7", stdout=io.StringIO())
+    job = ExportJob.objects.get()
+    assert job.status == "expired" and not job.result_name and not storage.archive_storage().exists(name)
+    assert client.get(f"/archive/exports/{job.pk}/download/").status_code == 404
+    assert "已过期" in client.get(f"/archive/exports/{job.pk}/").content.decode()
+    assert AuditEvent.objects.filter(action="archive.export_purge").count() == 1
