@@ -72,7 +72,7 @@ def export_code(world):
 
 
 # For each URL name with parameters: {parameter: the id of a real object of that URL's kind}.
-def params_for(name: str, world: dict) -> dict:
+def params_for(name: str, route: str, world: dict) -> dict:
     h, site = world["household"], world["site"]
     by_name = {
         "member_reveal_id": {"pk": h.pk, "member_pk": h.members.first().pk},
@@ -120,16 +120,13 @@ def params_for(name: str, world: dict) -> dict:
     }
     if name in by_name:
         return by_name[name]
-    # Otherwise the URL's kind shows in its name: evidence, site or household pages.
-    if "evidence" in name:
-        return {"pk": world["evidence"]}
-    if "site" in name:
-        return {"pk": site.pk}
-    if "finding" in name:
-        return {"pk": world["finding"].pk}
-    if any(word in name for word in ("household", "case", "decide", "removal")):
-        return {"pk": h.pk}
-    raise AssertionError(f"{name}: say in params_for which object its URL takes")
+    # Otherwise the path names the kind of its <pk>: the segment just before it.
+    segment = re.search(r"([\w-]+)/<int:pk>", route)
+    kinds = {"households": h.pk, "cases": h.pk, "sites": site.pk, "site-cases": site.pk,
+             "evidence": world["evidence"], "findings": world["finding"].pk}
+    if segment and segment.group(1) in kinds and re.findall(r"<", route) == ["<"]:
+        return {"pk": kinds[segment.group(1)]}
+    raise AssertionError(f"{name} ({route}): say in params_for which object its URL takes")
 
 
 def concrete(route: str, values: dict) -> str:
@@ -181,7 +178,7 @@ def urls(world, *, findings_only=False):
         if SKIPPED.match(route) or route.endswith("^") or bool(FINDINGS.match(name)) != findings_only:
             continue  # a catch-all (the API's answer to unknown addresses) has no object to take
         query = QUERIES[name](world) if name in QUERIES else ""
-        yield name, concrete(route, params_for(name, world) if "<" in route else {}) + query
+        yield name, concrete(route, params_for(name, route, world) if "<" in route else {}) + query
 
 
 # Pages that are not the auditor's to open even in his county (404, as for anyone they are not for):
