@@ -3,7 +3,7 @@ items are the record and read-only."""
 
 from django.contrib import admin
 
-from .models import ArchiveCategory, ArchiveFile, ArchiveItem, FilingRule
+from .models import ArchiveCategory, ArchiveFile, ArchiveItem, ExportJob, FilingRule
 
 
 class SuperuserOnly(admin.ModelAdmin):
@@ -69,3 +69,9 @@ class ArchiveFileAdmin(ReadOnly):
 class ArchiveItemAdmin(ReadOnly):
     list_display = ["archival_code", "title", "reference_number", "date", "retention"]
     search_fields = ["archival_code", "reference_number"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnly):
+    list_display = ["id", "kind", "subject_label", "requested_by", "status", "done", "total", "created_at"]
+    list_filter = ["kind", "status"]
