@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from documents import storage
@@ -239,7 +240,7 @@ def check_access_log(area_code: str = "", counts: dict | None = None) -> list[Fi
             continue
         held = history.at(user, event.occurred_at) if user is not None else set()
         if not any(role in readers and event.area_code.startswith(prefix) for role, prefix in held):
-            when = event.occurred_at.strftime("%Y-%m-%d %H:%M")
+            when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
             findings.append(Finding("安全性", subject, f"{event.actor_username or event.actor_id} 于 {when} 访问区划 "
                                                f"{event.area_code} 的档案时没有覆盖该区划的岗位"))
     if counts is not None:
