@@ -146,3 +146,14 @@ def test_an_item_that_no_longer_opens_is_a_usability_failure(filed):
     assert {(f.property, f.subject) for f in findings} == {("真实性", item.archival_code),
                                                           ("可用性", item.archival_code)}
     assert any("无法打开" in f.problem for f in findings if f.property == "可用性")
+
+
+def test_an_area_beyond_the_page_limit_points_to_a_smaller_area_or_the_command(client, officials, filed, settings):
+    settings.ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = 1
+    client.force_login(officials["county_office"])
+    text = client.get("/archive/four-properties/").content.decode()
+    assert "超过页面检测上限 1 件" in text and "manage.py check_archive --area 520999" in text
+    assert 'data-property="真实性"' not in text
+    settings.ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = 2
+    text = client.get(f"/archive/four-properties/?area={filed.area_code}").content.decode()
+    assert 'data-four-properties="pass"' in text
