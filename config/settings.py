@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
 # ---------------------------------------------------------------------------------------------
 # Items per volume of a printed 卷内目录: a long catalogue is split into volumes, not one huge render.
 ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME = env.int("ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME", default=200)
+# Items the 四性 page re-hashes and opens inline (~3 ms each); larger areas use manage.py check_archive.
+ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = env.int("ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT", default=20000)
 
 # ---------------------------------------------------------------------------------------------
 # api/ (issue 9): the JSON API over the same scope, rules and services. Listed in the README.
