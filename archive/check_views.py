@@ -31,7 +31,7 @@ def _area_for(user, raw: str) -> str:
 
 def page_limit() -> int:
     """Items the page re-hashes and opens inline (~3 ms each); above it, the command does the work."""
-    return getattr(settings, "ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT", 20000)
+    return settings.ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT
 
 
 @login_required
