@@ -1,6 +1,6 @@
 """The findings ledger's pages (督查问题台账): the ledger with its counts and Excel export, filing a
 finding (auditors), a finding's page with its history, the responsible officials' rectification,
-the filing auditor's close (销号) or send-back, and attachment downloads.
+an auditor's close (销号) or send-back (any auditor over the finding's area), and attachment downloads.
 
 Every finding is fetched through findings.get_finding_for (404 outside the user's findings);
 who may act is decided by the services (403 otherwise); forms answer 400 with Chinese messages
@@ -45,7 +45,7 @@ def _ledger_queryset(user, form):
         qs = qs.filter(status=data["status"])
     if data.get("overdue"):
         qs = qs.filter(_overdue_q())
-    return scoped, qs.select_related("filed_by").order_by("-filed_at", "-id")
+    return scoped, qs.select_related("filed_by", "closed_by").order_by("-filed_at", "-id")
 
 
 def counts_table(qs) -> dict:
@@ -177,7 +177,7 @@ def finding_respond(request, pk):
 def finding_review(request, pk):
     finding = findings.get_finding_for(request.user, pk)
     if not findings.may_review(request.user, finding):
-        raise PermissionDenied("只有登记该问题的督查人员可以在责任单位反馈后销号或退回。")
+        raise PermissionDenied("只有本辖区的督查人员可以在责任单位反馈后销号或退回。")
     form = ReviewForm(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "close"

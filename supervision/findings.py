@@ -2,8 +2,9 @@
 
 An auditor (audit.view_auditevent over the target's area) files a finding against a household, a
 site or an area and names the responsible unit: a post over an area (责任单位). The officials who
-hold that post over that area respond with a rectification (text and attachments); the auditor who
-filed it closes it (销号) or sends it back. Each step is a FindingStep row and an audit event in
+hold that post over that area respond with a rectification (text and attachments); any auditor over
+the finding's area (the filer or a colleague who took over) closes it (销号) or sends it back; the
+filer stays recorded and the closer is recorded too. Each step is a FindingStep row and an audit event in
 the same transaction; attachments are stored once with SHA-256 and SM3 (seed 002: 建立问题台账清单
 … 逐一整改销号).
 
@@ -73,7 +74,7 @@ def awaiting_response(user):
 
 def get_finding_for(user, pk) -> Finding:
     try:
-        return visible_findings(user).select_related("filed_by").get(pk=pk)
+        return visible_findings(user).select_related("filed_by", "closed_by").get(pk=pk)
     except (Finding.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该督查问题，或不在您的管辖范围内。")
 
@@ -119,9 +120,9 @@ def may_respond(user, finding) -> bool:
 
 
 def may_review(user, finding) -> bool:
-    """Only the auditor who filed a finding closes it or sends it back (his own findings)."""
-    return (finding.status == Finding.Status.RESPONDED and finding.filed_by_id == user.pk
-            and is_auditor_of(user, finding))
+    """Any auditor over the finding's area closes it or sends it back (the filer may have left:
+    the same permission that files a finding reviews it)."""
+    return finding.status == Finding.Status.RESPONDED and is_auditor_of(user, finding)
 
 
 def _role_holds(user, role: str, area_code: str) -> bool:
@@ -263,19 +264,20 @@ def respond(finding_id, *, actor, text: str, attachments=(), request=None) -> Fi
 
 
 def review(finding_id, *, actor, accept: bool, reason: str = "", request=None) -> Finding:
-    """销号 (accept) or send back (退回重新整改, a reason required), by the auditor who filed it."""
+    """销号 (accept) or send back (退回重新整改, a reason required), by an auditor over the finding's area."""
     reason = (reason or "").strip()
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding_id)
-        if not is_auditor_of(actor, finding) or finding.filed_by_id != actor.pk:
-            raise PermissionDenied("只有登记该问题的督查人员可以销号或退回。")
+        if not is_auditor_of(actor, finding):
+            raise PermissionDenied("只有本辖区的督查人员可以销号或退回。")
         if finding.status != Finding.Status.RESPONDED:
             raise ValidationError("责任单位尚未反馈整改情况，不能销号或退回。", code="not_responded")
         if not accept and not reason:
             raise ValidationError("退回须填写原因。", code="reason")
         finding.status = Finding.Status.CLOSED if accept else Finding.Status.SENT_BACK
         finding.closed_at = timezone.now() if accept else None
-        finding.save(update_fields=["status", "closed_at"])
+        finding.closed_by = actor if accept else None
+        finding.save(update_fields=["status", "closed_at", "closed_by"])
         action = FindingStep.Action.CLOSE if accept else FindingStep.Action.SEND_BACK
         _step(finding, action, actor, reason, [], [], request,
               "finding.close" if accept else "finding.send_back", {"reason": reason})

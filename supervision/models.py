@@ -66,6 +66,9 @@ class Finding(models.Model):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="督查人", on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField("登记时间", auto_now_add=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    # Whoever closed it: any auditor over the finding's area may review, not only the filer.
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="销号人", on_delete=models.PROTECT,
+                                  related_name="+", null=True, blank=True)
 
     class Meta:
         verbose_name = "督查问题"

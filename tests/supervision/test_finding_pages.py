@@ -128,6 +128,37 @@ def test_a_village_clerk_cannot_close_a_finding(cast, household_a, login):
     assert Finding.objects.get().status == "responded"
 
 
+def test_a_colleague_auditor_closes_through_the_page_and_the_closer_is_shown(cast, household_a, areas, login):
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
+                                    category="relocation", description="x", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate())
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="已整改")
+    successor = login(make_official("auditor_new", "role_auditor", areas["county"]))
+    page = successor.get(f"/supervision/findings/{finding.pk}/").content.decode()
+    assert "核查整改情况" in page and 'id="review"' in page
+    assert successor.post(f"/supervision/findings/{finding.pk}/review/", {"decision": "close"}).status_code == 302
+    closed = Finding.objects.get()
+    assert (closed.status, closed.filed_by.username, closed.closed_by.username) == ("closed", "auditor",
+                                                                                   "auditor_new")
+    page = successor.get(f"/supervision/findings/{finding.pk}/").content.decode()
+    assert "登记人" in page and "销号人" in page
+    assert "auditor_new" in page.split("data-closed-by")[1].split("</dd>")[0]
+    assert "auditor，" in page.split("data-filed-by")[1].split("</dd>")[0]
+    rows = list(load_workbook(io.BytesIO(successor.get("/supervision/findings.xlsx").content))["督查问题台账"]
+                .iter_rows(values_only=True))
+    assert rows[0][-1] == "销号人" and rows[1][-1] == "auditor_new" and rows[1][9] == "auditor"
+
+
+def test_an_auditor_of_another_township_gets_404_on_review(cast, household_a, areas, login):
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
+                                    category="relocation", description="x", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate())
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="已整改")
+    elsewhere = login(make_official("auditor_c", "role_auditor", areas["other_town"]))
+    assert elsewhere.post(f"/supervision/findings/{finding.pk}/review/", {"decision": "close"}).status_code == 404
+    assert Finding.objects.get().status == "responded"
+
+
 def test_an_auditor_of_another_county_cannot_see_this_countys_findings(cast, household_a, other_county, login):
     here = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
                                  category="relocation", description="本县问题", responsible_role="role_village_clerk",

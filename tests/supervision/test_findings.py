@@ -77,12 +77,37 @@ def test_a_village_clerk_cannot_close_a_finding(cast, household_a):
         findings.review(finding.pk, actor=cast["clerk_a"], accept=True)
 
 
-def test_only_the_filing_auditor_closes_his_finding(cast, household_a, areas):
+def test_another_auditor_over_the_area_closes_it_and_both_are_recorded(cast, household_a, areas):
+    finding = filed(cast, household_a)
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="已整改")
+    # The filer has left: a township auditor whose area covers the household takes over.
+    successor = make_official("auditor2", "role_auditor", areas["town"])
+    assert findings.may_review(successor, Finding.objects.get(pk=finding.pk))
+    closed = findings.review(finding.pk, actor=successor, accept=True)
+    closed = Finding.objects.get(pk=closed.pk)
+    assert (closed.status, closed.filed_by, closed.closed_by) == ("closed", cast["auditor"], successor)
+    assert FindingStep.objects.filter(finding=finding).last().actor == successor
+    assert AuditEvent.objects.get(action="finding.close").actor_username == "auditor2"
+
+
+def test_a_send_back_by_a_colleague_leaves_no_closer(cast, household_a, areas):
     finding = filed(cast, household_a)
     findings.respond(finding.pk, actor=cast["clerk_a"], text="已整改")
     colleague = make_official("auditor2", "role_auditor", areas["county"])
+    findings.review(finding.pk, actor=colleague, accept=False, reason="照片不清")
+    finding = Finding.objects.get(pk=finding.pk)
+    assert (finding.status, finding.closed_by, finding.closed_at) == ("sent_back", None, None)
+    assert FindingStep.objects.filter(finding=finding).last().actor == colleague
+
+
+def test_an_auditor_outside_the_findings_area_cannot_review(cast, household_a, areas):
+    finding = filed(cast, household_a)
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="已整改")
+    elsewhere = make_official("auditor_c", "role_auditor", areas["other_town"])
+    assert not findings.may_review(elsewhere, Finding.objects.get(pk=finding.pk))
     with pytest.raises(PermissionDenied):
-        findings.review(finding.pk, actor=colleague, accept=True)
+        findings.review(finding.pk, actor=elsewhere, accept=True)
+    assert Finding.objects.get(pk=finding.pk).status == "responded"
 
 
 def test_a_finding_is_not_closed_before_a_response(cast, household_a):
