@@ -14,18 +14,15 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from audit.log import record
-from registry import policy
+from registry import editing, policy
 from registry.admin import HouseholdAdmin, all_field_names, areas_for, cadres_for, sites_for, snapshot
 from registry.forms import HOUSEHOLD_FIELDS, HouseholdForm, MemberForm
-from registry.models import AreaLevel, Household, HouseholdStage, Member
+from registry.models import AreaLevel, Household, Member
 
 from .errors import ApiError
 
-# Registry facts may be corrected until the county's approval signs them into the relocation
-# agreement (审核); afterwards they are on paper and change only through the lifecycle. Number
-# and village are fixed once the case has been reviewed and posted (as in the admin).
-EDITABLE_STAGES = (HouseholdStage.APPLY, HouseholdStage.REVIEW, HouseholdStage.NOTICE, HouseholdStage.APPROVAL)
-MEMBER_DELETE_STAGES = (HouseholdStage.APPLY,)
+# Which registry facts may change at which stage is the registry's rule (registry/editing.py),
+# the same one the admin enforces.
 ADD, CHANGE = "registry.add_household", "registry.change_household"
 
 
@@ -128,15 +125,11 @@ def create(user, values: dict, request=None) -> tuple[Household, list[str]]:
 
 
 def update(user, household: Household, values: dict, request=None) -> tuple[Household, list[str]]:
-    if household.stage not in EDITABLE_STAGES:
-        raise ApiError(409, "stage_locked",
-                       f"该户已进入“{HouseholdStage(household.stage).label}”阶段，登记信息已随审批定稿，不能通过修改登记信息变更。")
+    if not editing.registry_editable(household.stage):
+        raise ApiError(409, "stage_locked", editing.stage_locked_message(household.stage))
     errors: dict[str, list[str]] = {}
-    if household.stage != HouseholdStage.APPLY:
-        for name in ("number", "village"):
-            current = household.number if name == "number" else household.village.code
-            if name in values and values[name] != current:
-                errors[name] = ["评议、公示后户编号和所在村不能修改。"]
+    identity = {"number": household.number, "village": household.village.code}
+    changed_identity = [name for name, current in identity.items() if name in values and values[name] != current]
     current = model_to_dict(household, fields=HOUSEHOLD_FIELDS)
     current["village"] = household.village.code
     merged = {**current, **{k: v for k, v in values.items() if k != "members"}}
@@ -151,12 +144,12 @@ def update(user, household: Household, values: dict, request=None) -> tuple[Hous
         member_forms, existing = _member_forms(values["members"], household, user, errors)
         listed = {e.get("id") for _, e in member_forms if e.get("id") is not None}
         struck = [m for pk, m in existing.items() if pk not in listed]
-        if struck and household.stage not in MEMBER_DELETE_STAGES:
-            errors.setdefault("members", []).append("申报阶段之后不能删除家庭成员（名单已评议、公示）。")
         kept = [f.instance for f, _ in member_forms]
     else:
         member_forms, struck = [], []
         kept = list(household.members.all())
+    for v in editing.edit_violations(household.stage, fields=changed_identity, members_removed=len(struck)):
+        errors.setdefault(v.field, []).insert(0, v.message)
     violations = _check_policy(household, kept, errors)
     if errors:
         raise Invalid(errors, _violation_list(violations))

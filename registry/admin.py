@@ -9,7 +9,7 @@ Every create, change and delete made here is an audit event, in the admin's own 
 
 import copy
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -17,14 +17,15 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from guardian.admin import AdminGroupObjectPermissionsForm, AdminUserObjectPermissionsForm, GuardedModelAdmin
 
 from audit.log import record
+from registry import editing
 from registry.crypto import EncryptedTextField
 from registry.forms import HouseholdForm, MemberForm, MemberInlineFormSet
 from registry.idnumbers import mask_id_number
-from registry.models import AdminArea, AreaLevel, Household, HouseholdStage, Member, Relation, ResettlementSite
+from registry.models import AdminArea, AreaLevel, Household, Member, Relation, ResettlementSite
 from registry.roles import ROLES
 from registry.scope import NOTHING, area_q, prefixes_for
 
@@ -336,16 +337,21 @@ class MemberInline(admin.StackedInline):
     def has_view_permission(self, request, obj=None):
         return self._may(request, "view", obj) or self._may(request, "change", obj)
 
+    @staticmethod
+    def _locked(household):
+        # registry/editing.py: after 审核 the member list is what was approved (not even superusers).
+        return household is not None and not editing.registry_editable(household.stage)
+
     def has_change_permission(self, request, obj=None):
-        return self._may(request, "change", obj)
+        return not self._locked(obj) and self._may(request, "change", obj)
 
     def has_add_permission(self, request, obj=None):
-        return self._may(request, "add", obj)
+        return not self._locked(obj) and self._may(request, "add", obj)
 
     def has_delete_permission(self, request, obj=None):
         # A member may be struck out only while the case is being entered (申报); afterwards the
         # list has been reviewed and posted publicly, and changes go through the lifecycle.
-        if obj is not None and obj.stage != HouseholdStage.APPLY:
+        if obj is not None and not editing.members_deletable(obj.stage):
             return False
         return self._may(request, "delete", obj)
 
@@ -392,12 +398,28 @@ class HouseholdAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         # Cases are never deleted: removal (清退) is a lifecycle transition with an approved reason.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # registry/editing.py: after 审核 the registry facts are what was approved; the page is
+        # read-only for everyone, superusers included (a data-integrity rule, not a permission).
+        if obj is not None and not editing.registry_editable(obj.stage):
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        if obj is not None and obj.stage != HouseholdStage.APPLY:
+        if obj is not None:
             # Once reviewed and posted (评议, 公示) the number and village are on paper: fixed.
-            fields = ("number", "village", *fields)
+            fields = (*editing.fixed_fields(obj.stage), *fields)
         return fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if not editing.registry_editable(obj.stage) and self.user_may(request, "change", obj):
+                # A crafted POST to a locked case: refused in words, nothing stored.
+                messages.error(request, editing.stage_locked_message(obj.stage))
+                return HttpResponseRedirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user

@@ -277,3 +277,23 @@ def test_members_cannot_be_struck_out_after_apply(cast, household_a, as_user):
         {"id": head.pk, "name": head.name, "relation": "head", "employment": "local"}]}, format="json")
     assert_error(r, 400)
     assert household_a.members.count() == 2
+
+
+def test_the_api_answers_the_registrys_edit_rule_and_message(cast, household_a, as_user, monkeypatch):
+    """The stage lock is registry/editing.py's: a stage made editable there is editable here."""
+    from registry import editing
+    Household.objects.filter(pk=household_a.pk).update(stage=HouseholdStage.CONSTRUCTION)
+    r = as_user(cast["clerk_a"]).patch(f"{URL}{household_a.pk}/", {"self_funding": "1"}, format="json")
+    assert assert_error(r, 409, "stage_locked")["message"] == editing.stage_locked_message("construction")
+    monkeypatch.setattr(editing, "EDITABLE_STAGES", (*editing.EDITABLE_STAGES, HouseholdStage.CONSTRUCTION))
+    r = as_user(cast["clerk_a"]).patch(f"{URL}{household_a.pk}/", {"self_funding": "1"}, format="json")
+    assert r.status_code == 200, r.json()
+
+
+def test_a_reviewed_case_keeps_its_number_with_the_registrys_message(cast, household_a, as_user):
+    from registry import editing
+    Household.objects.filter(pk=household_a.pk).update(stage=HouseholdStage.REVIEW)
+    r = as_user(cast["clerk_a"]).patch(f"{URL}{household_a.pk}/", {"number": f"{household_a.village.code}9999"},
+                                       format="json")
+    assert assert_error(r, 400)["fields"]["number"][0] == editing.IDENTITY_FIXED
+    assert Household.objects.get(pk=household_a.pk).number == household_a.number
