@@ -1,6 +1,7 @@
 """The supervision demo (seed_supervision_demo): the demo county's auditor files findings through
 the real services and the responsible officials answer, so the ledger shows every state —
-待整改, 已反馈待核查, 退回重新整改, 已销号 — and an overdue one. Runs after seed_demo and
+待整改, 已反馈待核查, 退回重新整改, 已销号 — an overdue one (unanswered past its deadline) and one
+answered after its deadline (待核查销号, flagged 逾期整改 but no longer overdue). Runs after seed_demo and
 seed_lifecycle_demo; a second run changes nothing."""
 
 import datetime
@@ -80,7 +81,13 @@ def build_supervision_demo() -> Summary:
         file(_household("520999101202"), Finding.Category.DISCIPLINE,
              "群众反映该户评议会议签到表存在代签情况，请核实并整改。",
              "role_village_clerk", "520999101202", -5)
-        # 已反馈待核查: the township answered, the auditor has yet to check.
+        # 逾期整改: the township answered after the deadline; awaiting review, not overdue any more.
+        late = file("520999101000", Finding.Category.RELOCATION,
+                    "城关镇搬迁入住率统计与实际入户核查不一致，请核实更正。",
+                    "role_township_reviewer", "520999101000", -3)
+        findings.respond(late.pk, actor=_user("t101_reviewer"),
+                         text="已逐户核对入住情况并更正统计表（逾期三天反馈）。")
+        # 已反馈待核查: the township answered in time, the auditor has yet to check.
         responded = file(_household("520999102201"), Finding.Category.DEMOLITION,
                          "搬迁入住已满一年，旧房尚未拆除，宅基地未复垦。",
                          "role_township_reviewer", "520999102000", 30, _photo("旧房现状.png", 140))
@@ -102,12 +109,15 @@ def build_supervision_demo() -> Summary:
         findings.respond(closed.pk, actor=_user("t102_leader"), text="已组织各村补录第三季度收入数据并建立月度核对制度。",
                          attachments=[_photo("台账更新截图.png", 90)])
         findings.review(closed.pk, actor=auditor, accept=True, reason="经抽查，台账已按要求更新。")
-    return Summary(built=True, filed=5)
+    return Summary(built=True, filed=6)
 
 
 def ledger_state() -> list[tuple[str, int]]:
     counts = {s: 0 for s in Finding.Status.values}
     for status in Finding.objects.filter(area_code__startswith=COUNTY[:6]).values_list("status", flat=True):
         counts[status] += 1
-    overdue = sum(1 for f in Finding.objects.filter(area_code__startswith=COUNTY[:6]) if f.overdue)
-    return [(label, counts[code]) for code, label in Finding.Status.choices] + [("其中超期", overdue)]
+    county = Finding.objects.filter(area_code__startswith=COUNTY[:6])
+    overdue = county.filter(findings.overdue_q()).count()
+    late = county.filter(responded_late=True).count()
+    return ([(label, counts[code]) for code, label in Finding.Status.choices]
+            + [("其中超期（待整改）", overdue), ("逾期整改", late)])

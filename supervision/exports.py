@@ -23,8 +23,9 @@ def history_workbook(title: str, entries) -> bytes:
     return buffer.getvalue()
 
 
+# 是否超期: still awaiting rectification past the deadline; 逾期整改: answered after the deadline.
 LEDGER_HEADER = ["编号", "类别", "问题对象", "区划代码", "问题描述", "责任单位", "整改期限", "状态", "是否超期",
-                 "登记人", "登记时间", "最近整改情况", "销号时间", "销号人"]
+                 "逾期整改", "登记人", "登记时间", "最近整改情况", "反馈时间", "销号时间", "销号人"]
 
 
 def _local(moment) -> str:
@@ -40,13 +41,13 @@ def ledger_workbook(findings, counts: dict) -> bytes:
     for f in findings:
         sheet.append([f.pk, f.get_category_display(), f.target_label, f.area_code, f.description,
                       f.responsible_label, f.deadline.isoformat(), f.get_status_display(), "是" if f.overdue else "否",
-                      f.filed_by.get_username(), _local(f.filed_at), f.response, _local(f.closed_at),
-                      f.closed_by.get_username() if f.closed_by_id else ""])
+                      "是" if f.responded_late else "否", f.filed_by.get_username(), _local(f.filed_at), f.response,
+                      _local(f.responded_at), _local(f.closed_at), f.closed_by.get_username() if f.closed_by_id else ""])
     summary = book.create_sheet("分类统计")
-    summary.append(["类别"] + [label for _, label in counts["statuses"]] + ["合计", "其中超期"])
+    summary.append(["类别"] + [label for _, label in counts["statuses"]] + ["合计", "其中超期", "逾期整改"])
     for row in counts["rows"]:
-        summary.append([row["label"], *row["counts"], row["total"], row["overdue"]])
-    summary.append(["合计", *counts["totals"], counts["total"], counts["overdue"]])
+        summary.append([row["label"], *row["counts"], row["total"], row["overdue"], row["late"]])
+    summary.append(["合计", *counts["totals"], counts["total"], counts["overdue"], counts["late"]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

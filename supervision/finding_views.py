@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.log import record
@@ -29,10 +28,6 @@ from .models import Finding
 PAGE_SIZE = 50
 
 
-def _overdue_q() -> Q:
-    return ~Q(status=Finding.Status.CLOSED) & Q(deadline__lt=timezone.localdate())
-
-
 def _ledger_queryset(user, form):
     qs = findings.visible_findings(user)
     data = form.cleaned_data if form.is_valid() else {}
@@ -44,24 +39,30 @@ def _ledger_queryset(user, form):
     if data.get("status"):
         qs = qs.filter(status=data["status"])
     if data.get("overdue"):
-        qs = qs.filter(_overdue_q())
+        qs = qs.filter(findings.overdue_q())
+    if data.get("late"):
+        qs = qs.filter(responded_late=True)
     return scoped, qs.select_related("filed_by", "closed_by").order_by("-filed_at", "-id")
 
 
 def counts_table(qs) -> dict:
-    """Category × status counts (and overdue per category) of a findings queryset, in one query each."""
-    cells = {(row["category"], row["status"]): row["n"]
-             for row in qs.values("category", "status").annotate(n=Count("id")).order_by()}
-    overdue = {row["category"]: row["n"]
-               for row in qs.filter(_overdue_q()).values("category").annotate(n=Count("id")).order_by()}
+    """Category × status counts of a findings queryset, with per category the overdue ones (awaiting
+    rectification past the deadline) and those rectified late (逾期整改), in one query."""
+    cells, overdue, late = {}, {}, {}
+    for row in (qs.values("category", "status")
+                .annotate(n=Count("id"), overdue=Count("id", filter=findings.overdue_q()),
+                          late=Count("id", filter=Q(responded_late=True))).order_by()):
+        cells[(row["category"], row["status"])] = row["n"]
+        overdue[row["category"]] = overdue.get(row["category"], 0) + row["overdue"]
+        late[row["category"]] = late.get(row["category"], 0) + row["late"]
     rows = []
     for code, label in Finding.Category.choices:
         counts = [cells.get((code, status), 0) for status in Finding.Status.values]
         rows.append({"code": code, "label": label, "counts": counts, "total": sum(counts),
-                     "overdue": overdue.get(code, 0)})
+                     "overdue": overdue.get(code, 0), "late": late.get(code, 0)})
     totals = [sum(r["counts"][i] for r in rows) for i in range(len(Finding.Status.values))]
     return {"statuses": Finding.Status.choices, "rows": rows, "totals": totals, "total": sum(totals),
-            "overdue": sum(r["overdue"] for r in rows)}
+            "overdue": sum(r["overdue"] for r in rows), "late": sum(r["late"] for r in rows)}
 
 
 @login_required

@@ -67,6 +67,11 @@ def visible_findings(user):
     return Finding.objects.filter(area_q(user, AUDIT_PERM) | responsible_q(user))
 
 
+def overdue_q() -> Q:
+    """The SQL twin of Finding.overdue: awaiting rectification and past the deadline."""
+    return Q(status__in=Finding.AWAITING_RESPONSE, deadline__lt=timezone.localdate())
+
+
 def awaiting_response(user):
     """The open findings the user's posts must answer (the inbox's 督查问题 section)."""
     return Finding.objects.filter(responsible_q(user), status__in=Finding.AWAITING_RESPONSE)
@@ -187,8 +192,9 @@ def _described(attachments) -> list[dict]:
     return [{"name": a.original_name, "sha256": a.sha256, "size": a.size} for a in attachments]
 
 
-def _step(finding, action, actor, text, inspected, written, request, event, data):
-    step = FindingStep.objects.create(finding=finding, action=action, actor=actor, text=text)
+def _step(finding, action, actor, text, inspected, written, request, event, data, at=None):
+    step = FindingStep.objects.create(finding=finding, action=action, actor=actor, text=text,
+                                      at=at or timezone.now())
     attachments = _store(finding, step, inspected, actor, written)
     record(actor, event, finding, {**data, "attachments": _described(attachments)}, request=request)
     return step
@@ -254,9 +260,12 @@ def respond(finding_id, *, actor, text: str, attachments=(), request=None) -> Fi
                 raise ValidationError("已反馈整改情况，正等待督查人员核查。", code="already_responded")
             finding.response = text
             finding.status = Finding.Status.RESPONDED
-            finding.save(update_fields=["response", "status"])
+            finding.responded_at = timezone.now()
+            # 逾期整改: answered after the deadline (the step's time, in local days).
+            finding.responded_late = timezone.localdate(finding.responded_at) > finding.deadline
+            finding.save(update_fields=["response", "status", "responded_at", "responded_late"])
             _step(finding, FindingStep.Action.RESPOND, actor, text, inspected, written, request, "finding.respond",
-                  {"response": text})
+                  {"response": text}, at=finding.responded_at)
     except BaseException:
         _discarding(written)
         raise

@@ -163,6 +163,7 @@ class ReviewForm(forms.Form):
 class LedgerFilterForm(forms.Form):
     category = forms.ChoiceField(label="类别", required=False, choices=[("", "全部")] + Finding.Category.choices)
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + Finding.Status.choices)
-    overdue = forms.BooleanField(label="仅看已超期", required=False)
+    overdue = forms.BooleanField(label="仅看已超期（待整改）", required=False)
+    late = forms.BooleanField(label="仅看逾期整改", required=False)
     area = forms.RegexField(label="区划代码前缀", required=False, regex=r"^\d{1,12}$",
                             error_messages={"invalid": "区划代码前缀须为1至12位数字。"})

@@ -63,6 +63,10 @@ class Finding(models.Model):
     deadline = models.DateField("整改期限")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
     response = models.TextField("整改情况", blank=True)
+    # The latest rectification's time, and whether it came after the deadline (逾期整改): a finding
+    # answered late is no longer overdue once answered, but the ledger still shows it was late.
+    responded_at = models.DateTimeField("最近反馈时间", null=True, blank=True)
+    responded_late = models.BooleanField("逾期整改", default=False)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="督查人", on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField("登记时间", auto_now_add=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
@@ -80,7 +84,14 @@ class Finding(models.Model):
 
     @property
     def overdue(self) -> bool:
-        return self.status != self.Status.CLOSED and timezone.localdate() > self.deadline
+        """Overdue against the responsible unit: it still owes a rectification (待整改 or 退回) and
+        the deadline has passed. A finding answered in time and awaiting the auditors' check is not."""
+        return self.status in self.AWAITING_RESPONSE and timezone.localdate() > self.deadline
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Answered, waiting for an auditor to check it (待核查销号)."""
+        return self.status == self.Status.RESPONDED
 
     @property
     def target_kind(self) -> str:

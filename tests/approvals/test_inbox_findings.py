@@ -69,3 +69,15 @@ def test_the_site_page_lists_the_sites_findings(cast, areas, login):
     page = login(cast["housing"]).get(f"/site-cases/{site.pk}/").content.decode()
     assert f"/supervision/findings/{finding.pk}/" in page
     assert [f.pk for f in login(cast["housing"]).get(INBOX).context["findings_open"]] == [finding.pk]
+
+
+def test_an_answer_awaiting_review_is_not_counted_overdue_and_a_late_send_back_is(cast, household, login):
+    late = file(cast, household, days=-3, description="逾期反馈")
+    findings.respond(late.pk, actor=cast["clerk_a"], text="逾期整改")
+    response = login(cast["clerk_a"]).get(INBOX)
+    assert response.context["findings_open"] == [] and "data-findings-inbox" not in response.content.decode()
+    findings.review(late.pk, actor=cast["auditor"], accept=False, reason="不到位")
+    response = login(cast["clerk_a"]).get(INBOX)
+    assert [f.pk for f in response.context["findings_open"]] == [late.pk]
+    assert response.context["findings_open"][0].overdue
+    assert "已超期" in response.content.decode().split("data-findings-inbox")[1].split("</section>")[0]

@@ -29,6 +29,11 @@ def test_it_files_findings_in_every_state_and_changes_nothing_the_second_time(co
     findings = list(Finding.objects.order_by("id"))
     assert {f.status for f in findings} == {"open", "responded", "sent_back", "closed"}
     assert any(f.overdue for f in findings)
+    # Overdue means still owing a rectification; an answer after the deadline is 逾期整改 instead.
+    assert all(f.status in ("open", "sent_back") for f in findings if f.overdue)
+    late = [f for f in findings if f.responded_late]
+    assert late and all(f.status == "responded" and not f.overdue for f in late)
+    assert "逾期整改" in first and "其中超期（待整改）" in first
     assert {f.filed_by.username for f in findings} == {"county_auditor"}
     assert {f.target_kind for f in findings} >= {"household", "area"}
     assert {f.category for f in findings} == set(Finding.Category.values)

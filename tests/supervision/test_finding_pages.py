@@ -146,7 +146,7 @@ def test_a_colleague_auditor_closes_through_the_page_and_the_closer_is_shown(cas
     assert "auditor，" in page.split("data-filed-by")[1].split("</dd>")[0]
     rows = list(load_workbook(io.BytesIO(successor.get("/supervision/findings.xlsx").content))["督查问题台账"]
                 .iter_rows(values_only=True))
-    assert rows[0][-1] == "销号人" and rows[1][-1] == "auditor_new" and rows[1][9] == "auditor"
+    assert rows[0][-1] == "销号人" and rows[1][-1] == "auditor_new" and rows[1][10] == "auditor"
 
 
 def test_an_auditor_of_another_township_gets_404_on_review(cast, household_a, areas, login):
@@ -254,6 +254,67 @@ def test_the_ledger_counts_by_category_and_status_and_filters(cast, areas, login
     assert "已超期" in auditor.get(LEDGER).content.decode()
 
 
+def answered_in_time_then_past_deadline(cast, household):
+    """Answered before its deadline, and the deadline has passed while the auditors have not checked."""
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household.area_code, household=household,
+                                    category="relocation", description="按期反馈", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate())
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="已按期整改")
+    Finding.objects.filter(pk=finding.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=4))
+    return Finding.objects.get(pk=finding.pk)
+
+
+def answered_late(cast, household):
+    finding = findings.file_finding(actor=cast["auditor"], area_code=household.area_code, household=household,
+                                    category="demolition", description="逾期反馈", responsible_role="role_village_clerk",
+                                    deadline=timezone.localdate() - datetime.timedelta(days=2))
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="逾期才整改")
+    return Finding.objects.get(pk=finding.pk)
+
+
+def test_an_answer_awaiting_review_is_not_overdue_and_a_late_answer_is_flagged(cast, household_a, login):
+    in_time = answered_in_time_then_past_deadline(cast, household_a)
+    late = answered_late(cast, household_a)
+    unanswered = findings.file_finding(actor=cast["auditor"], area_code=household_a.area_code, household=household_a,
+                                       category="support", description="无人反馈", responsible_role="role_village_clerk",
+                                       deadline=timezone.localdate() - datetime.timedelta(days=1))
+    auditor = login(cast["auditor"])
+
+    def pks(**params):
+        return {f.pk for f in auditor.get(LEDGER, params).context["page"].object_list}
+
+    assert pks(overdue="on") == {unanswered.pk}
+    assert pks(late="on") == {late.pk}
+    counts = auditor.get(LEDGER).context["counts"]
+    by_category = {row["code"]: (row["overdue"], row["late"]) for row in counts["rows"]}
+    assert by_category == {"relocation": (0, 0), "demolition": (0, 1), "support": (1, 0), "construction": (0, 0),
+                           "discipline": (0, 0)}
+    assert (counts["overdue"], counts["late"]) == (1, 1)
+    page = auditor.get(LEDGER).content.decode()
+    row_of = {f.pk: page.split(f'data-finding="{f.pk}"')[1].split("</tr>")[0] for f in (in_time, late, unanswered)}
+    assert "已超期" not in row_of[in_time.pk] and "待核查销号" in row_of[in_time.pk]
+    assert "逾期整改" not in row_of[in_time.pk]
+    assert "已超期" not in row_of[late.pk] and "待核查销号" in row_of[late.pk] and "逾期整改" in row_of[late.pk]
+    assert "已超期" in row_of[unanswered.pk]
+    detail = auditor.get(f"/supervision/findings/{late.pk}/").content.decode()
+    assert "data-late" in detail and "data-overdue" not in detail
+    book = load_workbook(io.BytesIO(auditor.get("/supervision/findings.xlsx").content))
+    rows = {r[0]: r for r in list(book["督查问题台账"].iter_rows(values_only=True))[1:]}
+    assert (rows[in_time.pk][8], rows[in_time.pk][9]) == ("否", "否")
+    assert (rows[late.pk][8], rows[late.pk][9]) == ("否", "是")
+    assert (rows[unanswered.pk][8], rows[unanswered.pk][9]) == ("是", "否")
+    assert list(book["分类统计"].iter_rows(values_only=True))[-1][-2:] == (1, 1)
+
+
+def test_a_late_finding_sent_back_is_overdue_again_and_stays_flagged_late(cast, household_a, login):
+    late = answered_late(cast, household_a)
+    findings.review(late.pk, actor=cast["auditor"], accept=False, reason="不到位")
+    late = Finding.objects.get(pk=late.pk)
+    assert late.overdue and late.responded_late
+    assert {f.pk for f in login(cast["auditor"]).get(LEDGER, {"overdue": "on"}).context["page"].object_list} == {
+        late.pk}
+
+
 def test_the_ledger_exports_to_excel_per_area(cast, areas, login):
     made = make_ledger(cast, areas)
     response = login(cast["auditor"]).get("/supervision/findings.xlsx", {"area": "520999101"})
@@ -265,8 +326,8 @@ def test_the_ledger_exports_to_excel_per_area(cast, areas, login):
     late_row = next(r for r in rows[1:] if r[0] == made["late"].pk)
     assert (late_row[1], late_row[7], late_row[8]) == ("督搬", "待整改", "是")
     summary = list(book["分类统计"].iter_rows(values_only=True))
-    assert summary[0] == ("类别", "待整改", "已反馈待核查", "退回重新整改", "已销号", "合计", "其中超期")
-    assert summary[-1] == ("合计", 1, 1, 0, 1, 3, 1)
+    assert summary[0] == ("类别", "待整改", "已反馈待核查", "退回重新整改", "已销号", "合计", "其中超期", "逾期整改")
+    assert summary[-1] == ("合计", 1, 1, 0, 1, 3, 1, 0)
     assert AuditEvent.objects.filter(action="finding.export", actor_username="auditor").exists()
 
 

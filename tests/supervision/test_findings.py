@@ -168,3 +168,28 @@ def test_the_responsible_officials_see_it_and_its_overdue_flag(cast, household_a
     assert not findings.visible_findings(cast["other_reviewer"]).exists()
     assert not findings.visible_findings(cast["clerk_a"]).exists()
     assert finding.overdue
+
+
+def test_overdue_means_awaiting_rectification_past_the_deadline(cast, household_a):
+    finding = filed(cast, household_a, days=0)
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="按期整改")
+    # The deadline passes while the auditors have not checked the answer: not overdue.
+    Finding.objects.filter(pk=finding.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=3))
+    finding = Finding.objects.get(pk=finding.pk)
+    assert (finding.overdue, finding.awaiting_review, finding.responded_late) == (False, True, False)
+    assert not Finding.objects.filter(findings.overdue_q()).exists()
+    findings.review(finding.pk, actor=cast["auditor"], accept=False, reason="不到位")
+    finding = Finding.objects.get(pk=finding.pk)
+    assert finding.overdue and list(Finding.objects.filter(findings.overdue_q())) == [finding]
+
+
+def test_an_answer_after_the_deadline_is_recorded_as_late(cast, household_a):
+    finding = filed(cast, household_a, days=-1)
+    assert finding.overdue
+    findings.respond(finding.pk, actor=cast["clerk_a"], text="逾期整改")
+    finding = Finding.objects.get(pk=finding.pk)
+    step = finding.steps.get(action="respond")
+    assert (finding.overdue, finding.responded_late, finding.responded_at) == (False, True, step.at)
+    on_time = filed(cast, household_a, days=0)
+    findings.respond(on_time.pk, actor=cast["clerk_a"], text="当天整改")
+    assert Finding.objects.get(pk=on_time.pk).responded_late is False

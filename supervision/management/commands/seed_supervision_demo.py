@@ -10,7 +10,7 @@ from supervision.demo import SupervisionDemoError, build_supervision_demo, ledge
 
 
 class Command(BaseCommand):
-    help = "生成督查问题台账演示数据：示例县审计人员登记的各状态督查问题（待整改、已反馈、退回、已销号、超期）；可重复执行。"
+    help = "生成督查问题台账演示数据：示例县审计人员登记的各状态督查问题（待整改、已反馈、退回、已销号、超期、逾期整改）；可重复执行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--demo-database", action="store_true",
