@@ -90,6 +90,8 @@ def _member_forms(entries, household, user, errors):
 
 def _check_policy(household, members, errors) -> list:
     violations = policy.check_household(household, members)
+    if not policy.blocking(violations):  # the site's plan is counted only for an otherwise valid case
+        violations += policy.check_site_assignment(household, members)
     blocking = policy.blocking(violations)
     for v in blocking:
         errors.setdefault(v.field or "non_field_errors", []).append(v.message)

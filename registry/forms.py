@@ -131,7 +131,10 @@ class MemberInlineFormSet(BaseInlineFormSet):
         super().clean()
         kept = self.kept_forms()
         # The parent form has run already, so self.instance carries the submitted household values.
-        violations = policy.check_household(self.instance, [form.instance for form in kept])
+        members = [form.instance for form in kept]
+        violations = policy.check_household(self.instance, members)
+        if not policy.blocking(violations):  # the site's plan is counted only for an otherwise valid case
+            violations += policy.check_site_assignment(self.instance, members)
         if self.request is not None:
             for form in kept:
                 for warning in form.id_warnings:

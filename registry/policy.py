@@ -11,10 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.db.models import Count
 
 from registry.models import (
     EMPLOYED,
     LABOUR_WITH_ABILITY,
+    Household,
+    HouseholdStage,
+    Member,
     RelocationReason,
     ResettlementMode,
 )
@@ -140,6 +144,49 @@ def check_resettlement_mode(household) -> list[Violation]:
     ):
         found.append(Violation("site_other_county", "site", "所选安置点不在本县。"))
     return found
+
+
+def site_occupancy(site, *, excluding=None) -> tuple[int, int]:
+    """(households, persons) resettled at the site: its active households (清退 not counted) and
+    their members, leaving out `excluding` (the household being assigned or corrected)."""
+    households = site.households.exclude(stage=HouseholdStage.REMOVED)
+    if excluding is not None and excluding.pk is not None:
+        households = households.exclude(pk=excluding.pk)
+    counted = households.aggregate(n=Count("pk"))["n"]
+    persons = Member.objects.filter(household__in=households).count()
+    return counted, persons
+
+
+def check_site_capacity(site, households: int, persons: int, *, more_households: int, more_persons: int,
+                        what: str) -> list[Violation]:
+    """A site takes households within its planned units (one unit per household) and persons."""
+    units, total = households + more_households, persons + more_persons
+    if units <= site.planned_units and total <= site.planned_persons:
+        return []
+    return [Violation(
+        "over_allocation", "site",
+        f"{site.name}计划安置{site.planned_units}户（套）、{site.planned_persons}人，已安排{households}户、"
+        f"{persons}人；{what}后将为{units}户、{total}人，超出计划安置规模。")]
+
+
+def check_site_assignment(household, members) -> list[Violation]:
+    """A household entered or corrected at a site (registry forms, admin, API) fits within the site's
+    planned size, as the lifecycle's assignment does (workflows/site_allocation.py). Checked when the
+    site is new for the household or its member count grows; a site already over its plan does not
+    block corrections that add nobody."""
+    site = household.site if household.site_id else None
+    if site is None or household.resettlement_mode != ResettlementMode.CENTRALISED:
+        return []  # a site without 集中安置 is check_resettlement_mode's violation
+    if household.stage == HouseholdStage.REMOVED:
+        return []
+    persons = len(list(members))
+    if household.pk is not None:
+        stored = Household.objects.filter(pk=household.pk).values_list("site_id", flat=True).first()
+        if stored == site.pk and persons <= Member.objects.filter(household_id=household.pk).count():
+            return []
+    counted, present = site_occupancy(site, excluding=household)
+    return check_site_capacity(site, counted, present, more_households=1, more_persons=persons,
+                               what=f"安排该户（{persons}人）")
 
 
 def check_members(members) -> list[Violation]:

@@ -10,13 +10,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from audit.log import record
 from documents.models import EvidenceKind
 from registry import policy
-from registry.models import HouseholdStage, Member, ResettlementMode
+from registry.models import HouseholdStage, ResettlementMode
 from registry.policy import Violation
 
 from . import site_stages
@@ -35,21 +34,14 @@ class Occupancy:
     allocated: int  # units allocated
 
     def violations(self, site, *, more_households: int, more_persons: int, what: str) -> list[Violation]:
-        units, persons = self.households + more_households, self.persons + more_persons
-        if units <= self.planned_units and persons <= self.planned_persons:
-            return []
-        return [Violation(
-            "over_allocation", "site",
-            f"{site.name}计划安置{self.planned_units}户（套）、{self.planned_persons}人，已安排{self.households}户、"
-            f"{self.persons}人；{what}后将为{units}户、{persons}人，超出计划安置规模。")]
+        # The rule is the registry's (registry.policy.check_site_capacity): the admin and the API
+        # apply it to households entered at a site too.
+        return policy.check_site_capacity(site, self.households, self.persons, more_households=more_households,
+                                          more_persons=more_persons, what=what)
 
 
 def occupancy(site, *, excluding=None) -> Occupancy:
-    households = site.households.exclude(stage=HouseholdStage.REMOVED)
-    if excluding is not None:
-        households = households.exclude(pk=excluding.pk)
-    counted = households.aggregate(n=Count("pk"))["n"]
-    persons = Member.objects.filter(household__in=households).count()
+    counted, persons = policy.site_occupancy(site, excluding=excluding)
     return Occupancy(site.planned_units, site.planned_persons, counted, persons,
                      UnitAllocation.objects.filter(site=site).count())
 

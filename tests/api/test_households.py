@@ -297,3 +297,22 @@ def test_a_reviewed_case_keeps_its_number_with_the_registrys_message(cast, house
                                        format="json")
     assert assert_error(r, 400)["fields"]["number"][0] == editing.IDENTITY_FIXED
     assert Household.objects.get(pk=household_a.pk).number == household_a.number
+
+
+def test_registering_at_a_full_site_is_400_over_allocation(cast, areas, as_user):
+    site = SiteFactory(area=areas["town"], planned_units=5, planned_persons=1)
+    r = as_user(cast["clerk_a"]).post(URL, household_body(resettlement_mode="centralised", site=site.pk,
+                                                          scattered_location=""), format="json")
+    body = assert_error(r, 400, "over_allocation")
+    assert "超出计划安置规模" in body["fields"]["site"][0]
+    assert not Household.objects.exists()
+
+
+def test_moving_a_household_to_a_full_site_is_400(cast, areas, household_a, as_user):
+    site = SiteFactory(area=areas["town"], planned_units=1, planned_persons=10)
+    HouseholdFactory(village=areas["village_b"], resettlement_mode="centralised", site=site, scattered_location="")
+    r = as_user(cast["clerk_a"]).patch(f"{URL}{household_a.pk}/", {"resettlement_mode": "centralised",
+                                                                   "site": site.pk, "scattered_location": ""},
+                                       format="json")
+    assert_error(r, 400, "over_allocation")
+    assert Household.objects.get(pk=household_a.pk).site_id is None
