@@ -3,6 +3,7 @@
 import datetime
 import json
 
+import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -106,6 +107,21 @@ def test_schema_is_openapi_3(cast, as_user):
     for path in ("/api/v1/households/", "/api/v1/households/{id}/transitions/{name}/",
                  "/api/v1/evidence/{id}/file", "/api/v1/tasks/{id}/claim", "/api/v1/areas/", "/api/v1/sites/"):
         assert path in schema["paths"], path
+
+
+@pytest.mark.parametrize("query", [{}, {"format": "yaml"}, {"format": "json"}])
+def test_anonymous_schema_request_is_401_as_json_in_the_error_shape(db, query):
+    r = APIClient().get("/api/schema/", query)
+    assert r.status_code == 401
+    assert r["Content-Type"].startswith("application/json")
+    body = json.loads(r.content)
+    assert set(body) == {"code", "message", "fields"}
+    assert body["code"] == "not_authenticated" and body["message"] == "身份认证信息未提供。"
+
+
+def test_the_schema_is_still_yaml_by_default_when_signed_in(cast, as_user):
+    r = as_user(cast["clerk_a"]).get("/api/schema/")
+    assert r.status_code == 200 and "openapi:" in r.content.decode()
 
 
 def test_docs_page_uses_local_assets_only(cast):
