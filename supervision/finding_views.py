@@ -42,7 +42,7 @@ def _ledger_queryset(user, form):
         qs = qs.filter(findings.overdue_q())
     if data.get("late"):
         qs = qs.filter(responded_late=True)
-    return scoped, qs.select_related("filed_by", "closed_by").order_by("-filed_at", "-id")
+    return scoped, qs.select_related("filed_by", "closed_by", "household", "site").order_by("-filed_at", "-id")
 
 
 def counts_table(qs) -> dict:

@@ -74,33 +74,40 @@ def overdue_q() -> Q:
 
 def awaiting_response(user):
     """The open findings the user's posts must answer (the inbox's 督查问题 section)."""
-    return Finding.objects.filter(responsible_q(user), status__in=Finding.AWAITING_RESPONSE)
+    return (Finding.objects.filter(responsible_q(user), status__in=Finding.AWAITING_RESPONSE)
+            .select_related("household", "site"))
 
 
 def get_finding_for(user, pk) -> Finding:
     try:
-        return visible_findings(user).select_related("filed_by", "closed_by").get(pk=pk)
+        return visible_findings(user).select_related("filed_by", "closed_by", "household", "site").get(pk=pk)
     except (Finding.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该督查问题，或不在您的管辖范围内。")
 
 
 def for_case(user, *, household=None, site=None) -> list[Finding]:
     """The findings of one household or site the user may see (for the case pages)."""
-    qs = visible_findings(user)
-    qs = qs.filter(household_id=household.pk) if household is not None else qs.filter(site_id=site.pk)
+    qs = visible_findings(user).select_related("household", "site")
+    qs = qs.filter(household=household) if household is not None else qs.filter(site=site)
     found = list(qs.order_by("-filed_at", "-id")[:50])
     describe_targets(found)
     return found
 
 
 def describe_targets(findings_list) -> dict:
-    """{finding id: label of its target} for a page of findings, in three queries."""
-    household_ids = {f.household_id for f in findings_list if f.household_id}
-    site_ids = {f.site_id for f in findings_list if f.site_id}
+    """{finding id: label of its target} for a page of findings: one query for the area names, and
+    one each for households and sites only when the list was not fetched with select_related."""
+    households = {f.household_id: f.household.number for f in findings_list
+                  if f.household_id and Finding.household.is_cached(f)}
+    sites = {f.site_id: f.site.name for f in findings_list if f.site_id and Finding.site.is_cached(f)}
+    household_ids = {f.household_id for f in findings_list if f.household_id} - set(households)
+    site_ids = {f.site_id for f in findings_list if f.site_id} - set(sites)
+    if household_ids:
+        households.update(Household.objects.filter(pk__in=household_ids).values_list("pk", "number"))
+    if site_ids:
+        sites.update(ResettlementSite.objects.filter(pk__in=site_ids).values_list("pk", "name"))
     codes = {f.area_code for f in findings_list} | {f.responsible_area_code for f in findings_list}
-    households = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "number"))
-    sites = dict(ResettlementSite.objects.filter(pk__in=site_ids).values_list("pk", "name"))
-    areas = dict(AdminArea.objects.filter(code__in=codes).values_list("code", "name"))
+    areas = dict(AdminArea.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     labels = {}
     for f in findings_list:
         if f.household_id:
@@ -231,8 +238,7 @@ def file_finding(*, actor, area_code: str, category: str, description: str, resp
             finding = Finding.objects.create(
                 area_code=area_code, category=category, description=description,
                 responsible_role=responsible_role, responsible_area_code=responsible_area_code,
-                deadline=deadline, filed_by=actor,
-                household_id=household.pk if household else None, site_id=site.pk if site else None)
+                deadline=deadline, filed_by=actor, household=household, site=site)
             _step(finding, FindingStep.Action.FILE, actor, description, inspected, written, request, "finding.file",
                   {"category": category, "responsible_role": responsible_role,
                    "responsible_area": responsible_area_code, "deadline": deadline, "description": description,

@@ -55,8 +55,12 @@ class Finding(models.Model):
     area_code = models.CharField("区划代码", max_length=12, db_index=True)
     # The responsible unit (责任单位) is a post over an area: its holders there must respond.
     responsible_area_code = models.CharField("责任区域", max_length=12, db_index=True)
-    household_id = models.BigIntegerField("搬迁户ID", null=True, blank=True)
-    site_id = models.BigIntegerField("安置点ID", null=True, blank=True)
+    # The target, when it is a household or a site (else the area itself): PROTECT, a finding keeps
+    # its case (deleting a household or site with findings is refused).
+    household = models.ForeignKey("registry.Household", verbose_name="搬迁户", on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="supervision_findings")
+    site = models.ForeignKey("registry.ResettlementSite", verbose_name="安置点", on_delete=models.PROTECT,
+                             null=True, blank=True, related_name="supervision_findings")
     category = models.CharField("类别", max_length=16, choices=Category.choices)
     description = models.TextField("问题描述")
     responsible_role = models.CharField("责任岗位", max_length=64)

@@ -417,3 +417,41 @@ def test_the_findings_pages_show_no_english(cast, household_a, login):
     pages["clerk respond errors"] = clerk.post(f"/supervision/findings/{finding.pk}/respond/", {}).content.decode()
     pages["clerk inbox"] = clerk.get("/work/").content.decode()
     assert {name: english_in(body) for name, body in pages.items() if english_in(body)} == {}
+
+
+def test_the_ledger_reads_a_constant_number_of_queries_for_3_or_15_findings(cast, areas, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SiteFactory
+
+    site = SiteFactory(area=areas["town"])
+
+    def add(n):
+        for i in range(n):
+            target = i % 3
+            household = HouseholdFactory(village=areas["village_a"]) if target == 0 else None
+            findings.file_finding(
+                actor=cast["auditor"], area_code=household.area_code if household else (
+                    site.area_code if target == 1 else areas["village_b"].code),
+                household=household, site=site if target == 1 else None, category="relocation",
+                description=f"问题{i}", responsible_role="role_village_clerk" if target != 1 else "role_county_housing",
+                responsible_area_code=areas["county"].code if target == 1 else None,
+                deadline=timezone.localdate())
+
+    auditor = login(cast["auditor"])
+
+    def queries(url):
+        auditor.get(url)  # warm the session and grants
+        with CaptureQueriesContext(connection) as captured:
+            assert auditor.get(url).status_code == 200
+        return len(captured)
+
+    add(3)
+    few = {url: queries(url) for url in (LEDGER, "/supervision/findings.xlsx")}
+    add(12)
+    assert Finding.objects.count() == 15
+    many = {url: queries(url) for url in (LEDGER, "/supervision/findings.xlsx")}
+    assert many == few
+    page = auditor.get(LEDGER).content.decode()
+    assert f"安置点 {site.name}" in page and "搬迁户 " in page

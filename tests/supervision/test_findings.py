@@ -193,3 +193,13 @@ def test_an_answer_after_the_deadline_is_recorded_as_late(cast, household_a):
     on_time = filed(cast, household_a, days=0)
     findings.respond(on_time.pk, actor=cast["clerk_a"], text="当天整改")
     assert Finding.objects.get(pk=on_time.pk).responded_late is False
+
+
+def test_a_household_with_findings_cannot_be_deleted(cast, household_a):
+    from django.db.models import ProtectedError
+
+    finding = filed(cast, household_a)
+    assert Finding.objects.get(pk=finding.pk).household == household_a
+    assert list(household_a.supervision_findings.all()) == [finding]
+    with pytest.raises(ProtectedError):
+        Finding.objects.get(pk=finding.pk).household.delete()
