@@ -57,6 +57,8 @@ def responsible_q(user) -> Q:
     if not (user.is_authenticated and user.is_active):
         return q
     for role, entries in grants_of(user).items():
+        if role in NOT_RESPONSIBLE:  # no finding names these posts
+            continue
         for prefix, _ in entries:
             q |= Q(responsible_role=role, responsible_area_code__startswith=prefix)
     return q
@@ -76,6 +78,15 @@ def awaiting_response(user):
     """The open findings the user's posts must answer (the inbox's 督查问题 section)."""
     return (Finding.objects.filter(responsible_q(user), status__in=Finding.AWAITING_RESPONSE)
             .select_related("household", "site"))
+
+
+def awaiting_response_count(user, cap: int) -> int | None:
+    """How many findings the user's posts must answer, counted over at most cap+1 rows (the
+    navigation badge): None, without a query, when the user holds no post a finding can name."""
+    q = responsible_q(user)
+    if q == NOTHING:
+        return None
+    return Finding.objects.filter(q, status__in=Finding.AWAITING_RESPONSE).order_by()[: cap + 1].count()
 
 
 def get_finding_for(user, pk) -> Finding:

@@ -81,3 +81,51 @@ def test_an_answer_awaiting_review_is_not_counted_overdue_and_a_late_send_back_i
     assert [f.pk for f in response.context["findings_open"]] == [late.pk]
     assert response.context["findings_open"][0].overdue
     assert "已超期" in response.content.decode().split("data-findings-inbox")[1].split("</section>")[0]
+
+
+def badge(page: str) -> str | None:
+    if "data-findings-badge" not in page:
+        return None
+    return page.split("data-findings-badge")[1].split(">", 1)[1].split("</span>")[0]
+
+
+def test_the_navigation_shows_the_open_findings_beside_the_inbox_badge(cast, household, login):
+    first = file(cast, household)
+    file(cast, household, days=-1)
+    assert badge(login(cast["clerk_a"]).get("/").content.decode()) == "督2"
+    findings.respond(first.pk, actor=cast["clerk_a"], text="已整改")
+    assert badge(login(cast["clerk_a"]).get("/").content.decode()) == "督1"
+    assert badge(login(cast["clerk_a"]).get(INBOX).content.decode()) == "督1"
+    for name in ("clerk_b", "auditor", "reviewer"):
+        assert badge(login(cast[name]).get("/").content.decode()) is None, name
+
+
+def test_the_findings_badge_counts_up_to_the_cap(cast, household, login, settings):
+    settings.APPROVALS_COUNT_CAP = 2
+    for _ in range(3):
+        file(cast, household)
+    assert badge(login(cast["clerk_a"]).get("/").content.decode()) == "督2+"
+
+
+def test_the_findings_badge_costs_at_most_one_query(cast, household, login, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from approvals import context
+
+    for _ in range(3):
+        file(cast, household)
+
+    def queries(user) -> int:
+        client = login(user)
+        client.get("/")
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/")
+        return len(captured)
+
+    with_badge = {name: queries(cast[name]) for name in ("clerk_a", "auditor")}
+    monkeypatch.setattr(context, "_findings_badge", lambda user: None)
+    without = {name: queries(cast[name]) for name in ("clerk_a", "auditor")}
+    # One bounded COUNT for an official whose post can be named; none for an auditor.
+    assert with_badge["clerk_a"] - without["clerk_a"] == 1
+    assert with_badge["auditor"] == without["auditor"]
