@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audit.log import record
 from registry.models import AdminArea, Household, ResettlementSite
+from registry.touch import touch_households
 
 from . import storage
 from .hashing import digest_bytes
@@ -202,6 +203,7 @@ def generate_document(doc_type: str, *, actor=None, household: Household | None 
             version = _render_and_store(document, spec, content, issuer=issuer, version=1, actor=actor,
                                         reason="", options=options, written=written)
             record(actor, "document.generate", version, _event_data(version), request)
+            touch_households(document.household_id, *(h.pk for h in subject.households))  # API sync clients
     except BaseException:
         _discard_on_failure(written)
         raise
@@ -239,6 +241,7 @@ def regenerate_document(document: Document, *, actor, reason: str, request=None,
             version = _render_and_store(document, spec, content, issuer=issuer, version=last + 1, actor=actor,
                                         reason=reason, options=merged, written=written)
             record(actor, "document.regenerate", version, {**_event_data(version), "reason": reason}, request)
+            touch_households(document.household_id, *(h.pk for h in households))
     except BaseException:
         _discard_on_failure(written)
         raise

@@ -10,6 +10,7 @@ from documents.hashing import digest_stream
 from documents.models import WITHDRAWAL_FIELDS, Evidence, EvidenceKind
 from documents.permissions import ADD_EVIDENCE, require
 from registry.models import Household, HouseholdStage, ResettlementSite, SiteStage
+from registry.touch import touch_households
 
 from .validation import check_client_name, check_size, inspect_upload
 
@@ -61,6 +62,7 @@ def ingest_evidence(*, actor, upload, stage: str, kind: str, household: Househol
                 "content_type": inspected.content_type, "original_name": name,
                 "corrects": corrects.pk if corrects else None,
             }, request)
+            touch_households(evidence.household_id)  # API sync clients see the case changed
     except BaseException:
         if written:
             storage.discard(stored_name)
@@ -85,6 +87,7 @@ def withdraw_evidence(evidence: Evidence, *, actor, reason: str, request=None) -
         locked.save(update_fields=list(WITHDRAWAL_FIELDS))
         record(actor, "evidence.withdraw", locked, {"reason": locked.withdrawal_reason, "sha256": locked.sha256},
                request)
+        touch_households(locked.household_id)
     return locked
 
 
