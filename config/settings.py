@@ -175,6 +175,19 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# The cache holds the API's throttle counts (and anything else cached): shared by every worker
+# through Redis when REDIS_URL is set (same server as Celery); per process in memory otherwise.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="reloc"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Encryption at rest of ID numbers (DESIGN.md decision 8).
 # IDNUMBER_KEYS: "kid:hex32,kid2:hex32" (16-byte SM4 keys); the first one encrypts new values.
 # IDNUMBER_INDEX_KEY: hex key of the HMAC-SM3 blind index (never rotated without a re-index).
