@@ -23,7 +23,7 @@ from guardian.admin import AdminGroupObjectPermissionsForm, AdminUserObjectPermi
 from audit.log import record
 from registry import editing
 from registry.crypto import EncryptedTextField
-from registry.forms import HouseholdForm, MemberForm, MemberInlineFormSet
+from registry.forms import HouseholdForm, MemberForm, MemberInlineFormSet, SiteForm
 from registry.idnumbers import mask_id_number
 from registry.models import AdminArea, AreaLevel, Household, Member, Relation, ResettlementSite
 from registry.roles import ROLES
@@ -469,6 +469,7 @@ class HouseholdAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(ResettlementSite)
 class ResettlementSiteAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     audit_name = "site"
+    form = SiteForm  # the API registers and corrects sites with the same form (api/site_edit.py)
     list_display = ("code", "name", "area", "kind", "stage", "planned_units", "planned_persons")
     list_filter = ("stage", "kind")
     list_select_related = ("area",)

@@ -13,7 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from registry import policy
 from registry.crypto import blind_index
 from registry.idnumbers import check_id_number, normalise
-from registry.models import Household, Member
+from registry.models import Household, Member, ResettlementSite
 
 HOUSEHOLD_FIELDS = [
     "number", "village", "poverty_registered", "poverty_reg_number", "relocation_reason", "resettlement_mode",
@@ -32,6 +32,20 @@ class HouseholdForm(forms.ModelForm):
     class Meta:
         model = Household
         fields = HOUSEHOLD_FIELDS
+
+
+SITE_FIELDS = ["code", "name", "area", "kind", "location", "latitude", "longitude", "planned_units",
+               "planned_persons", "planned_funds"]
+
+
+class SiteForm(forms.ModelForm):
+    """A resettlement site as the admin and the API register and correct it; its rules are the
+    model's (`ResettlementSite.clean`: county or township, coordinates in range). `stage` is absent:
+    only a site transition writes it."""
+
+    class Meta:
+        model = ResettlementSite
+        fields = SITE_FIELDS
 
 
 class MemberForm(forms.ModelForm):

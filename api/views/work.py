@@ -1,18 +1,19 @@
 """The caller's tasks (待办: held and claimable) with claim/release, their areas, and sites."""
 
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals import queue, tasks_service
-from registry.models import AdminArea, ResettlementSite, SiteStage
+from registry.models import AdminArea, ResettlementSite, SiteKind, SiteStage
 from registry.roles import ROLES
 from registry.scope import area_q, get_site_for, grants_of
 from workflows import site_stages
 
-from .. import idempotency
+from .. import idempotency, site_edit
 from ..pagination import ByUpdate, Cursor
 from ..reads import record_auditor_read
 from .common import IDEMPOTENCY_HEADER, errors, require_acting_post, validated
@@ -155,6 +156,42 @@ class SiteSerializer(serializers.ModelSerializer):
         return data
 
 
+class SiteInputSerializer(serializers.Serializer):
+    """The fields the county office registers a site with (as in the admin). `stage` is never
+    written here: only a site transition writes it."""
+
+    code = serializers.CharField(max_length=32, help_text="安置点编号（全系统唯一）")
+    name = serializers.CharField(max_length=100)
+    area = serializers.RegexField(r"^\d{12}$", max_length=12, help_text="所在县或乡镇的12位区划代码",
+                                  error_messages={"invalid": "所在区划须为12位区划代码。"})
+    kind = serializers.ChoiceField(choices=SiteKind.choices,
+                                   error_messages={"invalid_choice": "安置类型须为城镇安置（urban）或乡村安置（rural）。"})
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                        default=None)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                         default=None)
+    planned_units = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    planned_persons = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    planned_funds = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+
+
+class SitePatchSerializer(SiteInputSerializer):
+    """Any subset of the site's fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            if hasattr(field, "default"):
+                field.default = serializers.empty
+
+
+def site_response(site, status_code=200):
+    site = ResettlementSite.objects.select_related("area").get(pk=site.pk)
+    return Response(SiteSerializer(site).data, status=status_code)
+
+
 class SiteList(GenericAPIView):
     pagination_class = ByUpdate
     serializer_class = SiteSerializer
@@ -167,6 +204,19 @@ class SiteList(GenericAPIView):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(SiteSerializer(page, many=True).data)
 
+    @extend_schema(summary="登记集中安置点（县易地扶贫搬迁办公室）", request=SiteInputSerializer,
+                   parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: SiteSerializer, **errors(400, 401, 403, 409, 422)})
+    def post(self, request):
+        if not request.user.has_perm(site_edit.ADD):
+            raise PermissionDenied("您的岗位无权登记集中安置点。")
+        values = validated(SiteInputSerializer, request.data)
+
+        def act():
+            return site_response(site_edit.create(request.user, values, request=request), status.HTTP_201_CREATED)
+
+        return idempotency.run(request, act)
+
 
 class SiteDetail(APIView):
     @extend_schema(summary="集中安置点详情", responses={200: SiteSerializer, **errors(401, 404)})
@@ -174,3 +224,14 @@ class SiteDetail(APIView):
         site = get_site_for(request.user, pk)
         record_auditor_read(request, site, "site.view")
         return Response(SiteSerializer(site).data)
+
+    @extend_schema(summary="更正集中安置点登记信息", request=SitePatchSerializer, parameters=[IDEMPOTENCY_HEADER],
+                   responses={200: SiteSerializer, **errors(400, 401, 403, 404, 409, 422)})
+    def patch(self, request, pk):
+        site = get_site_for(request.user, pk, site_edit.CHANGE)
+        values = validated(SitePatchSerializer, request.data)
+
+        def act():
+            return site_response(site_edit.update(request.user, site, values, request=request))
+
+        return idempotency.run(request, act)

@@ -17,9 +17,10 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from api.models import ApiToken
-from tests.factories import HouseholdFactory
+from tests.factories import HouseholdFactory, SiteFactory
 
 FUZZED = r"^/api/v1/(households|evidence)"
+SITES = r"^/api/v1/sites/(\{id\}/)?$"  # the site list, entry, detail and correction, as the county office
 MAX_EXAMPLES = 15
 
 
@@ -43,17 +44,20 @@ def fuzz_world(cast, areas, settings, keep_connection):
     households = [HouseholdFactory(village=areas["village_a"]) for _ in range(3)]
     HouseholdFactory(village=areas["village_b"])
     _, key = ApiToken.issue(user=cast["clerk_a"], name="fuzz")
-    return {"key": key, "households": households}
+    _, county_key = ApiToken.issue(user=cast["county_office"], name="fuzz")
+    sites = [SiteFactory(area=areas["town"]) for _ in range(2)]
+    return {"key": key, "county_key": county_key, "households": households, "sites": sites}
 
 
-def _schema():
+def _schema(path_regex):
     spec = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
     loaded = schemathesis.openapi.from_dict(spec)
     loaded.app = get_wsgi_application()
-    return loaded.include(path_regex=FUZZED)
+    return loaded.include(path_regex=path_regex)
 
 
-schema = _schema()
+schema = _schema(FUZZED)
+site_schema = _schema(SITES)
 
 
 @schema.parametrize()
@@ -61,5 +65,14 @@ schema = _schema()
           suppress_health_check=list(HealthCheck))
 def test_no_input_brings_a_server_error_and_answers_match_the_schema(case, fuzz_world):
     response = case.call(headers={"Authorization": f"Token {fuzz_world['key']}"})
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance,
+                                             content_type_conformance])
+
+
+@site_schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_no_site_input_brings_a_server_error_and_answers_match_the_schema(case, fuzz_world):
+    response = case.call(headers={"Authorization": f"Token {fuzz_world['county_key']}"})
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance,
                                              content_type_conformance])
