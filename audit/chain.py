@@ -20,6 +20,9 @@ HASHED_FIELDS = (
     "data",
     "prev_hash",
 )
+# Fields added later: hashed only when set, so that events recorded before they existed (null)
+# keep their hash and still verify, while a new event's value is covered like any other field.
+OPTIONAL_HASHED_FIELDS = ("actor_posts",)
 
 
 def plain_json(data):
@@ -29,6 +32,9 @@ def plain_json(data):
 
 def canonical(event) -> bytes:
     values = {name: getattr(event, name) for name in HASHED_FIELDS}
+    for name in OPTIONAL_HASHED_FIELDS:
+        if getattr(event, name) is not None:
+            values[name] = getattr(event, name)
     values["occurred_at"] = event.occurred_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -39,11 +39,35 @@ def _head_from_events():
     return {"last_event_id": last.id, "last_hash": last.hash}
 
 
-def record(actor, action, target=None, data=None, request=None, *, area_code=None) -> AuditEvent:
+# Who answers "which posts does this user hold over this area, now?" (posts_provider(user,
+# area_code) -> list of {"role", "label"}). This app imports nothing of ours (DESIGN.md: the ground
+# floor; registry imports audit), so the answer is plugged in from above at start-up
+# (supervision/apps.py installs registry.posts_at.posts_over); without one, no posts are stored.
+_posts_provider = None
+
+
+def set_posts_provider(provider) -> None:
+    global _posts_provider
+    _posts_provider = provider
+
+
+def _posts(actor, is_user: bool, area_code: str, posts):
+    if posts is not None:
+        return plain_json(list(posts))
+    if not (is_user and area_code and _posts_provider is not None):
+        return None
+    return plain_json(list(_posts_provider(actor, area_code)))
+
+
+def record(actor, action, target=None, data=None, request=None, *, area_code=None, posts=None) -> AuditEvent:
     """Append an event. Runs in the caller's transaction, so the event and the change it
-    records commit or vanish together; the locked chain head serialises concurrent writers."""
+    records commit or vanish together; the locked chain head serialises concurrent writers.
+    The actor's posts over the event's area at this moment are stored with it (given as `posts`, or
+    asked of the posts provider), so the history names the post held then, not the post held now."""
     target_type, target_id, target_area = describe_target(target)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    area_code = area_code if area_code is not None else target_area
+    actor_posts = _posts(actor, is_user, area_code, posts)
     with transaction.atomic():
         head = _head_for_update()
         event = AuditEvent(
@@ -54,8 +78,9 @@ def record(actor, action, target=None, data=None, request=None, *, area_code=Non
             action=action,
             target_type=target_type,
             target_id=target_id,
-            area_code=area_code if area_code is not None else target_area,
+            area_code=area_code,
             data=plain_json(data or {}),
+            actor_posts=actor_posts,
             prev_hash=head.last_hash,
         )
         event.hash = event_hash(event)

@@ -20,6 +20,10 @@ class AuditEvent(models.Model):
     # On PostgreSQL Django adds a varchar_pattern_ops twin to this index: LIKE 'prefix%' uses it.
     area_code = models.CharField("区划代码", max_length=12, blank=True, db_index=True)
     data = models.JSONField("内容", default=dict, blank=True)
+    # The posts the actor held over the event's area when it was recorded ([{"role", "label"}], see
+    # audit.log.set_posts_provider); null for events recorded before posts were kept, for system
+    # events and for events without an area. Hashed when present (audit.chain).
+    actor_posts = models.JSONField("操作人当时岗位", null=True, blank=True)
     prev_hash = models.CharField("前一事件哈希", max_length=64)
     hash = models.CharField("本事件哈希", max_length=64, unique=True)
 

@@ -126,6 +126,7 @@ class Entry:
     label: str
     actor: str
     role: str = ""
+    role_current: bool = False  # the actor's post now (an old event stored none), not at the time
     ip: str = ""
     detail: dict = field(default_factory=dict)
     order: int = 0
@@ -241,9 +242,24 @@ def _targets_of_site(site) -> Q:
     return q
 
 
+CURRENT_MARK = "（现任）"
+
+
+def stored_posts_label(posts) -> str:
+    """The posts an event stored at the time (audit.record), as officials read them."""
+    from registry.roles import ROLES
+
+    labels = []
+    for post in posts or []:
+        if isinstance(post, dict):
+            role = ROLES.get(post.get("role"))
+            labels.append(post.get("label") or (role.label if role else str(post.get("role", ""))))
+    return "、".join(label for label in labels if label)
+
+
 def _posts_of(actor_ids, area_code: str) -> dict:
-    """{user id: the labels of the posts the user holds over the area}: events do not store the
-    actor's post, so the page names the posts held now (an opinion stores its own)."""
+    """{user id: the labels of the posts the user holds over the area NOW}: only for events recorded
+    before events stored their actor's posts; the page marks these 现任 (an opinion stores its own)."""
     from django.contrib.auth import get_user_model
 
     from registry.roles import ROLES
@@ -256,16 +272,29 @@ def _posts_of(actor_ids, area_code: str) -> dict:
     return posts
 
 
+def _role_of(event, current: dict) -> tuple[str, bool]:
+    """(post text, whether it is the actor's current post rather than the one held at the time)."""
+    if (event.data or {}).get("role"):
+        return event.data["role"], False
+    if event.actor_posts is not None:
+        return stored_posts_label(event.actor_posts), False
+    now = current.get(event.actor_id, "")
+    return (f"{now}{CURRENT_MARK}", True) if now else ("", False)
+
+
 def _event_entries(q: Q, area_code: str) -> list[Entry]:
     events = list(AuditEvent.objects.filter(q).order_by("occurred_at", "id"))
-    posts = _posts_of({e.actor_id for e in events}, area_code)
-    return [
-        Entry(at=e.occurred_at, kind=kind_of(e.action), action=e.action,
-              label=label_of(e.action), actor=e.actor_username or "系统",
-              role=(e.data or {}).get("role", "") or posts.get(e.actor_id, ""), ip=e.ip_address or "",
-              detail=_detail_text(e.data), order=e.id)
-        for e in events
-    ]
+    # Events recorded before posts were stored fall back to the actor's posts now (marked 现任).
+    current = _posts_of({e.actor_id for e in events
+                         if e.actor_posts is None and not (e.data or {}).get("role")}, area_code)
+    entries = []
+    for e in events:
+        role, role_current = _role_of(e, current)
+        entries.append(Entry(at=e.occurred_at, kind=kind_of(e.action), action=e.action,
+                             label=label_of(e.action), actor=e.actor_username or "系统", role=role,
+                             role_current=role_current, ip=e.ip_address or "", detail=_detail_text(e.data),
+                             order=e.id))
+    return entries
 
 
 def _site_opinion_entries(site) -> list[Entry]:

@@ -20,7 +20,7 @@ from registry.scope import area_q, covers, get_household_for, get_site_for
 from .exports import XLSX, history_workbook
 from .forms import AuditLogFilterForm, HistoryFilterForm
 from .history_pdf import EXPORT_ACTION, history_pdf
-from .timeline import KINDS, household_timeline, site_timeline
+from .timeline import KINDS, household_timeline, site_timeline, stored_posts_label
 
 AUDIT_PERM = "audit.view_auditevent"
 
@@ -155,6 +155,8 @@ def audit_log(request):
     page = list(events.order_by("-id")[: size + 1])
     has_more = len(page) > size
     page = page[:size]
+    for event in page:  # the posts stored with the event (None: recorded before posts were kept)
+        event.posts_label = None if event.actor_posts is None else stored_posts_label(event.actor_posts)
     params = request.GET.copy()
     params.pop("before", None)
     return render(request, "supervision/audit_log.html", {

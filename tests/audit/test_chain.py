@@ -131,3 +131,60 @@ def test_twenty_concurrent_writers_leave_one_unbroken_chain():
     report = verify_chain()
     assert report.ok and report.checked == 21
     assert len(set(AuditEvent.objects.values_list("prev_hash", flat=True))) == 21
+
+
+# ---------------------------------------------------------------- the actor's posts at the time
+
+
+def test_an_event_stores_the_posts_its_actor_holds_over_its_area(cast, household_a, household_b):
+    event = AuditEvent.objects.get(pk=record(cast["reviewer"], "household.change", household_a).pk)
+    assert event.actor_posts == [{"role": "role_township_reviewer", "label": "乡镇审核员"}]
+    # A post over another area is not a post over this one; a system event and an event without an
+    # area store none.
+    assert AuditEvent.objects.get(pk=record(cast["clerk_a"], "x.view", household_b).pk).actor_posts == []
+    assert AuditEvent.objects.get(pk=record(None, "x.system", household_a).pk).actor_posts is None
+    assert AuditEvent.objects.get(pk=record(cast["clerk_a"], "x.login").pk).actor_posts is None
+    given = record(cast["clerk_a"], "x.given", household_a, posts=[{"role": "r", "label": "给定"}])
+    assert AuditEvent.objects.get(pk=given.pk).actor_posts == [{"role": "r", "label": "给定"}]
+    assert verify_chain().ok
+
+
+def test_events_recorded_before_posts_were_kept_still_verify(cast, household_a, monkeypatch, capsys):
+    import audit.log
+
+    with monkeypatch.context() as patched:
+        patched.setattr(audit.log, "_posts_provider", None)  # as before posts were stored
+        old = [record(cast["clerk_a"], "household.change", household_a) for _ in range(2)]
+    new = record(cast["clerk_a"], "household.change", household_a)
+    assert [AuditEvent.objects.get(pk=e.pk).actor_posts for e in old] == [None, None]
+    assert AuditEvent.objects.get(pk=new.pk).actor_posts == [{"role": "role_village_clerk",
+                                                               "label": "村级经办人（村文书）"}]
+    assert new.prev_hash == old[-1].hash
+    report = verify_chain()
+    assert report.ok and report.checked == 3
+    call_command("verify_audit")
+    assert "共校验 3 个事件" in capsys.readouterr().out
+
+
+def test_rewritten_posts_are_named_by_verify(cast, household_a, monkeypatch):
+    import audit.log
+
+    with monkeypatch.context() as patched:
+        patched.setattr(audit.log, "_posts_provider", None)
+        old = record(cast["clerk_a"], "household.change", household_a)
+    events = [record(cast["clerk_a"], "household.change", household_a) for _ in range(3)]
+    with behind_the_applications_back():
+        AuditEvent.objects.filter(pk=events[1].pk).update(actor_posts=[{"role": "role_county_office",
+                                                                         "label": "县易地扶贫搬迁办公室"}])
+    assert verify_chain().broken_event_id == events[1].pk
+    with pytest.raises(CommandError, match=f"事件 #{events[1].pk}"):
+        call_command("verify_audit")
+    with behind_the_applications_back():
+        AuditEvent.objects.filter(pk=events[1].pk).update(actor_posts=events[1].actor_posts)
+        # Giving an old event posts it never had, or wiping a new event's, is a rewrite too.
+        AuditEvent.objects.filter(pk=old.pk).update(actor_posts=[])
+    assert verify_chain().broken_event_id == old.pk
+    with behind_the_applications_back():
+        AuditEvent.objects.filter(pk=old.pk).update(actor_posts=None)
+        AuditEvent.objects.filter(pk=events[2].pk).update(actor_posts=None)
+    assert verify_chain().broken_event_id == events[2].pk
