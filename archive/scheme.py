@@ -42,7 +42,7 @@ SCHEME = {
     "village": [
         ("PY", "评议", "Y", False, {"document": ["review_record"], "evidence": []}),
         ("GS", "公示", "Y", False, {"document": ["public_notice", "notice_result"], "evidence": []}),
-        ("TZ", "台账", "D30", True, {"document": [], "evidence": []}),
+        ("TZ", "台账", "D30", True, {"document": ["village_household_ledger"], "evidence": []}),
     ],
     "township": [
         ("SH", "审核", "Y", True, {"document": ["township_review_summary"], "evidence": []}),
@@ -51,7 +51,7 @@ SCHEME = {
     "county": [
         ("ZH", "综合管理", "D30", True, {"document": [], "evidence": []}),
         ("SD", "对象审定", "Y", False, {"document": ["county_approval_list"], "evidence": []}),
-        ("ZJ", "资金", "D30", False, {"document": [], "evidence": []}),
+        ("ZJ", "资金", "D30", False, {"document": ["relocation_funds_ledger"], "evidence": []}),
         ("GL", "拆旧复垦/增减挂钩", "Y", False, {"document": ["reclamation_ledger"], "evidence": []}),
         ("HF", "后扶", "D30", False, {"document": [], "evidence": []}),
         ("JD", "监督检查", "D10", False, {"document": [], "evidence": []}),

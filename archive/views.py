@@ -46,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
         else:
             node["files"].append(archive_file)
     writable = set(AdminArea.objects.filter(area_q(request.user, ADD_DOCUMENT, field="code"))
-                   .exclude(level="village").values_list("code", flat=True))
+                   .values_list("code", flat=True))
     rows = []
     for code in sorted(tree):
         node = tree[code]

@@ -36,16 +36,20 @@ from audit.models import AuditEvent
 from documents.evidence.services import ingest_evidence
 from documents.models import Document, Evidence
 from documents.services import generate_document
+from registry import policy
 from registry.demo import COUNTY, DEFAULT_HOUSEHOLDS, SITES, demo_exists, demo_posts
-from registry.models import AdminArea, Household, KeptHouseReason, ResettlementMode, ResettlementSite
+from registry.models import (PREFIX_LENGTH, AdminArea, AreaLevel, Household, KeptHouseReason, ResettlementMode,
+                             ResettlementSite)
 from registry.models import HouseholdStage as S
 
-from . import batches, services, stages
+from . import batches, services, site_funds, stages
 from .batches import Vote
+from .document_types.ledgers import FUNDS_LEDGER
 from .document_types.level import LEVEL_RECORDS, check_request
 from .evidence import kind_label
 from .models import Decision, NoticeBatch, Objection, ObjectionStatus, Opinion
 from .site_demo import allocate_demo_unit, hand_over_site
+from .site_models import FundEntry, SelfFundEntry
 
 PREFIX = COUNTY[0][:6]
 # The site handed over for the demo: the township's own small site, finished first.
@@ -501,8 +505,28 @@ def _acceptance(b: _Build, chosen):
 
 def _move_in(b: _Build, chosen):
     for h in [h for key in ("follow_up", "follow_up_kept", "demolition") for h in chosen[key]]:
+        _self_funds(b, h)
         b.give(h, S.MOVE_IN, b.reviewer(h), "old_new_house_photo", "signed_move_in")
         b.approve(h, "move_in_confirmation", b.reviewer(h), "钥匙已交付，该户已搬迁入住。")
+
+
+def _self_funds(b: _Build, h):
+    """The household's self-funds ledger (seed 002 "分类建立收支台账"): its share received by the
+    township and used for the house, each entry with its own receipt, so the county's 资金台账 has
+    self-funds beside the sites' money."""
+    amount = min(Decimal(h.self_funding or 0), policy.max_self_funding())
+    if amount <= 0:
+        return
+    reviewer = b.reviewer(h)
+    for kind, purpose in (("received", ""), ("used", "housing")):
+        receipt = ingest_evidence(
+            actor=reviewer, stage=S.MOVE_IN, kind="self_funds_receipt", household=h, description="演示材料（系统生成）",
+            upload=b.files.upload("self_funds_receipt", [f"户编号 {h.number}  自筹资金{'收取' if kind == 'received' else '使用'}",
+                                                         f"{amount:,.2f} 元"],
+                                  [f"household {h.number}", f"{kind} {amount}"], f"self-funds-{kind}-{h.number}"))
+        b.evidence += 1
+        b.run(h, "户自筹资金", site_funds.record_self_funds, actor=reviewer, kind=kind, amount=amount,
+              entry_date=b.today, voucher=receipt, purpose=purpose)
 
 
 def _demolition(b: _Build, chosen):
@@ -537,23 +561,46 @@ def _demolition(b: _Build, chosen):
 
 
 def _level_records(b: _Build):
-    """The townships' and the county's own records (archive: 乡·审核 and 拆旧验收, 县·对象审定 and
-    增减挂钩), each over the period of the approvals it lists, so the demo archive has every level."""
+    """The levels' own records (archive: 村·台账, 乡·审核 and 拆旧验收, 县·对象审定, 资金 and 增减挂钩),
+    each over the period of what it lists, so the demo archive has every level."""
     county = AdminArea.objects.get(code=COUNTY[0])
-    townships = AdminArea.objects.filter(parent=county).order_by("code")
+    townships = list(AdminArea.objects.filter(parent=county).order_by("code"))
+    villages = list(AdminArea.objects.filter(parent__in=townships).order_by("code"))
     for record_ in LEVEL_RECORDS.values():
-        areas = [county] if record_.level == county.level else list(townships)
+        areas = {county.level: [county], AreaLevel.TOWNSHIP: townships, AreaLevel.VILLAGE: villages}[record_.level]
         for area in areas:
-            prefix = area.code[:6] if area == county else area.code[:9]
-            first = (Opinion.objects.filter(step=record_.step, decision=Decision.APPROVE, area_code__startswith=prefix)
-                     .aggregate(first=Min("created_at"))["first"])
+            first = _first_record(record_, area)
             if first is None:
                 continue
-            date_from = timezone.localtime(first).date()
+            date_from = first
             if check_request(record_.code, area, date_from, b.today):
                 continue
-            actor = b.county(stages.COUNTY_OFFICE) if area == county else b.user(stages.REVIEWER, area.code)
+            if area == county:
+                actor = b.county(stages.COUNTY_OFFICE)
+            elif area.level == AreaLevel.VILLAGE:
+                actor = b.user(stages.CLERK, area.code)  # the village clerk keeps the village's ledger
+            else:
+                actor = b.user(stages.REVIEWER, area.code)
             generate_document(record_.code, actor=actor, area=area, date_from=date_from, date_to=b.today)
+
+
+def _first_record(record_, area):
+    """The day what the record lists begins in the area: its first approval, ledger entry or opinion."""
+    prefix = area.code[: PREFIX_LENGTH[area.level]]
+
+    def day(moment):
+        return timezone.localtime(moment).date() if moment else None
+
+    if record_.step:
+        return day(Opinion.objects.filter(step=record_.step, decision=Decision.APPROVE, area_code__startswith=prefix)
+                   .aggregate(first=Min("created_at"))["first"])
+    if record_.code == FUNDS_LEDGER.code:
+        dates = [FundEntry.objects.filter(site__area_code__startswith=prefix).aggregate(d=Min("entry_date"))["d"],
+                 SelfFundEntry.objects.filter(household__area_code__startswith=prefix)
+                 .aggregate(d=Min("entry_date"))["d"]]
+        dates = [d for d in dates if d is not None]
+        return min(dates) if dates else None
+    return day(Opinion.objects.filter(area_code__startswith=prefix).aggregate(first=Min("created_at"))["first"])
 
 
 # --- what the county shows ------------------------------------------------------------------

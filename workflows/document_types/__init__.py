@@ -5,4 +5,4 @@ The engine's own three (申请表, 公示, 审核审批表) live in documents/ty
 Each builder reads what it prints from the database when it runs, after the move has committed.
 """
 
-from . import agreement, demolition, follow_up, housing, level, village  # noqa: F401  (register at import)
+from . import agreement, demolition, follow_up, housing, level, ledgers, village  # noqa: F401  (register at import)
