@@ -306,6 +306,17 @@ CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
 ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME = env.int("ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME", default=200)
 # Items the 四性 page re-hashes and opens inline (~3 ms each); larger areas use manage.py check_archive.
 ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = env.int("ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT", default=20000)
+# Days an export package (it holds unmasked forms) is kept after it is built; purged nightly.
+ARCHIVE_EXPORT_KEEP_DAYS = env.int("ARCHIVE_EXPORT_KEEP_DAYS", default=7)
+# Nightly (local time): purge old export packages, then the 四性 check of every county's archive.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["archive-purge-exports"] = {
+    "task": "archive.tasks.purge_exports", "schedule": crontab(hour=1, minute=30),
+}
+CELERY_BEAT_SCHEDULE["archive-four-properties"] = {
+    "task": "archive.tasks.check_four_properties", "schedule": crontab(hour=2, minute=0),
+}
 
 # ---------------------------------------------------------------------------------------------
 # api/ (issue 9): the JSON API over the same scope, rules and services. Listed in the README.
