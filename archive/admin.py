@@ -3,7 +3,7 @@ items are the record and read-only."""
 
 from django.contrib import admin
 
-from .models import ArchiveCategory, ArchiveFile, ArchiveItem, ExportJob, FilingRule
+from .models import ArchiveCategory, ArchiveFile, ArchiveItem, ExportJob, FilingRule, FourPropertiesRun
 
 
 class SuperuserOnly(admin.ModelAdmin):
@@ -75,3 +75,9 @@ class ArchiveItemAdmin(ReadOnly):
 class ExportJobAdmin(ReadOnly):
     list_display = ["id", "kind", "subject_label", "requested_by", "status", "done", "total", "created_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(FourPropertiesRun)
+class FourPropertiesRunAdmin(ReadOnly):
+    list_display = ["area_code", "ran_at", "passed", "finding_count", "summary"]
+    list_filter = ["passed"]

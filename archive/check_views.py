@@ -11,6 +11,7 @@ from registry.models import AdminArea
 from registry.scope import covers, prefixes_for
 
 from .access import HOUSEHOLD_VIEW
+from .checks import latest_runs
 from .four_properties import run_checks
 from .models import ArchiveItem
 
@@ -40,15 +41,17 @@ def four_properties(request: HttpRequest) -> HttpResponse:
     area = AdminArea.objects.filter(code=area_code.ljust(12, "0")).first() if area_code else None
     choices = [(p, AdminArea.objects.filter(code=p.ljust(12, "0")).values_list("name", flat=True).first() or p)
                for p in prefixes_for(request.user, HOUSEHOLD_VIEW)]
+    scheduled = latest_runs(None if request.user.is_superuser else prefixes_for(request.user, HOUSEHOLD_VIEW))
     items = ArchiveItem.objects.filter(file__area_code__startswith=area_code).count()
     if items > page_limit():
         return render(request, "archive/four_properties.html", {
             "too_big": items, "limit": page_limit(), "area": area, "area_code": area_code, "choices": choices,
+            "scheduled": scheduled,
         })
     report = run_checks(area_code)
     record(request.user, "archive.four_properties", area,
            {"area": area_code, "findings": len(report.findings), "counts": report.counts}, request,
            area_code=area_code.ljust(12, "0") if area_code else "")
     return render(request, "archive/four_properties.html", {
-        "report": report, "area": area, "area_code": area_code, "choices": choices,
+        "report": report, "area": area, "area_code": area_code, "choices": choices, "scheduled": scheduled,
     })

@@ -228,3 +228,26 @@ class ExportJob(models.Model):
     @property
     def download_name(self) -> str:
         return f"archive-{self.kind}-{self.pk}.zip"
+
+
+class FourPropertiesRun(models.Model):
+    """One scheduled 四性 check (DA/T 70) of one county's archive: its result kept for the archive's
+    四性 page and the admin (supervision's integrity view lists only its own two checks)."""
+
+    area_code = AreaCodeField("区划代码", db_index=True)
+    ran_at = models.DateTimeField("检测时间", default=timezone.now)
+    passed = models.BooleanField("通过")
+    counts = models.JSONField("检测数量", default=dict, blank=True)
+    finding_count = models.PositiveIntegerField("问题数", default=0)
+    findings = models.JSONField("问题明细", default=list, blank=True)  # the first FINDINGS_KEPT, as text
+    summary = models.CharField("结论", max_length=500, blank=True)
+
+    FINDINGS_KEPT = 200
+
+    class Meta:
+        verbose_name = "四性定时检测"
+        verbose_name_plural = "四性定时检测"
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self):
+        return f"{self.area_code} {self.ran_at:%Y-%m-%d %H:%M} {'通过' if self.passed else '未通过'}"

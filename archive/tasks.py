@@ -1,7 +1,13 @@
-"""Background exports (Celery; inline when REDIS_URL is unset, like every task of the project)."""
+"""Background work of the archive (Celery; inline when REDIS_URL is unset, like every task of the
+project): exports, and the two nightly jobs Celery beat runs (config/settings.py
+CELERY_BEAT_SCHEDULE) — purging old export packages and the 四性 check of every county."""
+
+import logging
 
 from celery import shared_task
 from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="archive.tasks.build_export")
@@ -15,3 +21,24 @@ def schedule(job) -> None:
     """Start the job once the request that created it has committed (a worker cannot see it before)."""
     job_id = job.pk
     transaction.on_commit(lambda: build_export.delay(job_id))
+
+
+@shared_task(name="archive.tasks.purge_exports")
+def purge_exports() -> list[int]:
+    """Delete export packages finished more than ARCHIVE_EXPORT_KEEP_DAYS ago (they hold unmasked
+    forms); `manage.py purge_exports --days N` does the same by hand."""
+    from django.conf import settings
+
+    from .jobs import purge_exports as purge
+
+    purged = purge(days=settings.ARCHIVE_EXPORT_KEEP_DAYS)
+    log.info("archive: purged %d export package(s) older than %d days", len(purged), settings.ARCHIVE_EXPORT_KEEP_DAYS)
+    return purged
+
+
+@shared_task(name="archive.tasks.check_four_properties")
+def check_four_properties() -> dict[str, bool]:
+    """The 四性 check of each county's archive, one stored result per county (archive.checks)."""
+    from .checks import check_every_county
+
+    return {run.area_code: run.passed for run in check_every_county()}
