@@ -129,11 +129,17 @@ def funds_position(site) -> FundsPosition:
 
 
 def record_arrival(site_id, *, actor, amount, entry_date, source: str, voucher, note: str = "",
-                   request=None) -> FundEntry:
-    """Funds arrived (到位) for the site, from one source, with its voucher."""
-    from .site_services import Refused, _lock, _require_role
+                   document_number: str = "", request=None) -> FundEntry:
+    """Funds arrived (到位) for the site, from one source, with its voucher. The number of the
+    allocating document (文号), when given, leads the note and is in the audit event."""
+    from .site_services import Refused, _lock, _require_role, refuse
 
     amount, entry_date = _amount(amount), _date(entry_date)
+    document_number = (document_number or "").strip()
+    if len(document_number) > 100:
+        refuse("bad_document_number", "文号不超过100字。", field="document_number")
+    if document_number:
+        note = "；".join(part for part in (f"文号：{document_number}", (note or "").strip()) if part)
     with transaction.atomic():
         site = _lock(site_id)
         role = _require_role(actor, site, site_stages.FUNDS_ROLES, "登记资金到位")
@@ -155,6 +161,7 @@ def record_arrival(site_id, *, actor, amount, entry_date, source: str, voucher, 
         record(actor, "site.funds_arrival", site, {
             "entry_id": entry.pk, "amount": str(amount), "date": entry_date, "source": source,
             "voucher": voucher.pk, "arrived_total": str(position.arrived + amount), "role": role,
+            "document_number": document_number,
         }, request)
         return entry
 

@@ -66,6 +66,12 @@ def _require_role(actor, site, roles, what: str) -> str:
     return require_role(actor, site, roles, what, view_perm=VIEW_SITE, case_word="安置点")
 
 
+def require_site_role(actor, site, roles, what: str) -> str:
+    """The check the site's services make (404 out of scope, 403 for a post not in `roles`), for a
+    view that must refuse before it files any upload."""
+    return _require_role(actor, site, roles, what)
+
+
 def _previous_approver_id(site, stage, step):
     """Who handed this step its work (see workflows/services.py: the same rule for sites)."""
     round_opinions = SiteOpinion.objects.filter(site=site, stage=site.stage, round=site.project.stage_round,
