@@ -19,8 +19,9 @@ Two ways to grow (--grow):
 At each size it times the full request of /work/ (the reviewer's default tab), /work/?tab=queue
 and a filtered queue page through Django's test client — scoping, rows, per-step counts, badge,
 template — and prints the median of 15 runs and the number of SQL queries. The page must not
-grow with the table: no COUNT over it, counts bounded at APPROVALS_COUNT_CAP, keyset-free but
-LIMITed pages.
+grow with the table: no COUNT over it, counts bounded at APPROVALS_COUNT_CAP, LIMITed pages. It
+also times a deep page of the queue (--deep-page, default 4) both by OFFSET (?page=N, old links)
+and by the pager's keyset cursor (what the 下一页 links carry), next to page 1.
 """
 
 import argparse
@@ -58,6 +59,8 @@ def parse():
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/relocation_bench_inbox")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--grow", choices=["townships", "township"], default="townships")
+    parser.add_argument("--deep-page", type=int, default=4,
+                        help="also time this page of the queue, by OFFSET (?page=N) and by the pager's cursor")
     return parser.parse_args()
 
 
@@ -155,6 +158,20 @@ def measure(client, url, runs):
     return statistics.median(times), queries, response
 
 
+def cursor_url(client, url, page):
+    """The address the pager's 下一页 links lead to for `page` (keyset cursor), or None."""
+    import html
+    import re
+
+    link = re.compile(r'<a href="(\?[^"]*)">下一页</a>')
+    for _ in range(page - 1):
+        found = link.search(client.get(url).content.decode())
+        if found is None:
+            return None
+        url = "/work/" + html.unescape(found.group(1))
+    return url
+
+
 def main():
     args = parse()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -217,23 +234,36 @@ def main():
         grow(done, size, targets, officials, rng)
         done = size
         print(f"  {time.perf_counter() - started:.0f} s", flush=True)
-        for url, label in urls:
+        deep = args.deep_page
+        keyset = cursor_url(client, "/work/?tab=queue&sort=newest", deep)
+        measured = [*urls, (f"/work/?tab=queue&sort=newest&page={deep}", f"queue, newest, page {deep} (OFFSET)"),
+                    ("/work/?tab=queue&sort=newest", "queue, newest, page 1")]
+        for url, label in measured:
             median, queries, response = measure(client, url, args.runs)
-            results[(size, url)] = (median, queries, response.content.decode().count("data-task="))
+            results[(size, label)] = (median, queries, response.content.decode().count("data-task="))
+        if keyset is not None:
+            median, queries, response = measure(client, keyset, args.runs)
+            results[(size, f"queue, newest, page {deep} (cursor)")] = (
+                median, queries, response.content.decode().count("data-task="))
 
     how = ("more townships of 500 households; the reviewer's township unchanged" if args.grow == "townships"
            else f"{TOWNSHIPS} townships growing; the reviewer's township grows with the table")
     print(f"\nPostgreSQL, township reviewer, grown by {how}; median of {args.runs} requests "
           "(full Django request: scope, rows, per-step counts, badge, template):")
     print(f"{'page':38} " + " ".join(f"{f'{s:,} households':>24}" for s in sizes) + "   ratio")
-    for url, label in urls:
+    labels = list(dict.fromkeys(label for _, label in results))
+    for label in labels:
         cells = []
         for size in sizes:
-            median, queries, rows = results[(size, url)]
+            if (size, label) not in results:
+                cells.append("(fewer pages)")
+                continue
+            median, queries, rows = results[(size, label)]
             span = f"{min(queries)}" if min(queries) == max(queries) else f"{min(queries)}-{max(queries)}"
             cells.append(f"{median * 1000:7.1f} ms {span:>3} q {rows:>3} rows")
-        ratio = results[(sizes[-1], url)][0] / results[(sizes[0], url)][0]
-        print(f"{label:38} " + " ".join(f"{c:>24}" for c in cells) + f"   {ratio:.2f}")
+        both = (sizes[-1], label) in results and (sizes[0], label) in results
+        ratio = f"{results[(sizes[-1], label)][0] / results[(sizes[0], label)][0]:.2f}" if both else "—"
+        print(f"{label:38} " + " ".join(f"{c:>24}" for c in cells) + f"   {ratio}")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,16 @@
 every open task of their area; claim, release, reassign; search and filters.
 
 Every list starts from `approvals.queue` (the one scoping function of tasks). Pages show
-`page_size` rows and fetch one more to know whether a next page exists: no COUNT over the table.
+`page_size` rows and fetch one more to know whether a next page exists: no COUNT over the table;
+the pager's links are keyset cursors (no OFFSET).
 """
+
+import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +21,7 @@ from django.views.decorators.http import require_POST
 from registry.idnumbers import mask_id_number
 from registry.models import AdminArea, AreaLevel, Member, ResettlementSite, level_of_code
 from registry.models import PREFIX_LENGTH
-from django.db.models import Q
+from django.db.models import F, Q
 
 from registry.scope import NOTHING, area_q, grants_of, prefixes_for
 from supervision import findings as supervision_findings
@@ -86,25 +90,81 @@ def _filtered(qs, form, id_search):
     return qs
 
 
-def _sorted(qs, sort):
-    if sort == "newest":
-        return qs.order_by("-created", "-id")
-    if sort == "number":
-        return qs.order_by(queue.HOUSEHOLD + "number", "id")
-    return qs.order_by("created", "id")
+# Each sort is one key and the task id as tiebreaker, both in the key's direction; a household
+# number is NULL for a site's tasks, which come last whatever the database's NULL order.
+SORTS = {"": ("created", False, False), "newest": ("created", True, False),
+         "number": (queue.HOUSEHOLD + "number", False, True)}
+CURSOR_SALT = "approvals.inbox.cursor"
 
 
-class LazyPage:
-    """A page that knows whether a next one exists without counting the table."""
+def _sort_key(sort):
+    return SORTS.get(sort, SORTS[""])
 
-    def __init__(self, qs, number, size):
+
+def _sorted(qs, sort, *, reverse=False):
+    field, desc, nullable = _sort_key(sort)
+    desc = desc != reverse
+    nulls = ({"nulls_first": True} if reverse else {"nulls_last": True}) if nullable else {}
+    key = F(field).desc(**nulls) if desc else F(field).asc(**nulls)
+    return qs.order_by(key, "-id" if desc else "id")
+
+
+def _beyond(sort, value, pk, *, before=False) -> Q:
+    """Tasks strictly after (or, `before`, strictly before) the row (value, pk) in the sort's order."""
+    field, desc, nullable = _sort_key(sort)
+    op = "lt" if desc != before else "gt"
+    if value is None:  # the NULL tail (site tasks by number)
+        tail = Q(**{f"{field}__isnull": True, f"id__{op}": pk})
+        return tail | Q(**{f"{field}__isnull": False}) if before else tail
+    # "key <= v AND (key < v OR id < pk)": the same rows as the plain row comparison, with a
+    # leading range on the key that an index on it can seek to (an OR at the top cannot).
+    q = Q(**{f"{field}__{op}e": value}) & (Q(**{f"{field}__{op}": value}) | Q(**{f"id__{op}": pk}))
+    if nullable and not before:
+        q |= Q(**{f"{field}__isnull": True})
+    return q
+
+
+def _cursor(sort, task) -> str:
+    value = task.case_number if _sort_key(sort)[0] != "created" else task.created.isoformat()
+    return signing.dumps([sort, value, task.pk], salt=CURSOR_SALT, compress=False)
+
+
+def _read_cursor(sort, raw):
+    """(value, pk) of a cursor made for this sort; None for a forged, stale or foreign one."""
+    try:
+        made_for, value, pk = signing.loads(raw, salt=CURSOR_SALT)
+        if made_for != sort or not isinstance(pk, int):
+            return None
+        if value is not None and _sort_key(sort)[0] == "created":
+            value = datetime.datetime.fromisoformat(value)
+        return value, pk
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+class KeysetPage:
+    """A page read by keyset (after/before the row a cursor names) rather than OFFSET: page 30
+    costs what page 1 costs. It knows whether a next one exists by fetching one row more, never by
+    counting. A bare ?page=N (old links) is still served by OFFSET; its links are cursors."""
+
+    def __init__(self, qs, sort, number, size, after=None, before=None):
         self.number = number
-        found = list(qs[(number - 1) * size: number * size + 1])
-        self.has_next = len(found) > size
+        if after is not None:
+            found = list(_sorted(qs.filter(_beyond(sort, *after)), sort)[: size + 1])
+            self.has_next, self.has_previous = len(found) > size, True
+        elif before is not None:
+            found = list(_sorted(qs.filter(_beyond(sort, *before, before=True)), sort, reverse=True)[: size + 1])
+            self.has_previous, self.has_next = len(found) > size, True
+            found = found[:size][::-1]
+            self.number = number if self.has_previous else 1
+        else:
+            found = list(_sorted(qs, sort)[(number - 1) * size: number * size + 1])
+            self.has_next, self.has_previous = len(found) > size, number > 1
         self.object_list = found[:size]
-        self.has_previous = number > 1
-        self.start_index = (number - 1) * size + 1 if self.object_list else 0
-        self.end_index = (number - 1) * size + len(self.object_list)
+        self.start_index = (self.number - 1) * size + 1 if self.object_list else 0
+        self.end_index = (self.number - 1) * size + len(self.object_list)
+        self.next_cursor = _cursor(sort, self.object_list[-1]) if self.has_next and self.object_list else ""
+        self.previous_cursor = _cursor(sort, self.object_list[0]) if self.has_previous and self.object_list else ""
 
 
 @login_required
@@ -129,11 +189,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         number = 1
-    page = LazyPage(queue.with_case(_sorted(qs, sort)), number, _page_size())
+    after = _read_cursor(sort, request.GET["after"]) if request.GET.get("after") else None
+    before = _read_cursor(sort, request.GET["before"]) if request.GET.get("before") and after is None else None
+    page = KeysetPage(queue.with_case(qs), sort, number, _page_size(), after=after, before=before)
     rows = queue.rows(page.object_list)
 
     params = request.GET.copy()
-    params.pop("page", None)
+    for key in ("page", "after", "before"):
+        params.pop(key, None)
     return render(request, "approvals/inbox.html", {
         "tab": tab,
         "tabs": [(code, label, tab_counts[code]) for code, label in tabs],
