@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .access import acting_post_required as acting
-from .views import batches, bulk, case, inbox, printing, site
+from .views import batches, bulk, case, inbox, printing, site, site_entries
 
 app_name = "approvals"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     # 安置点.
     path("site-cases/<int:pk>/", site.site_detail, name="site"),
     path("site-cases/<int:pk>/decide/", acting(site.site_decide), name="site_decide"),
+    path("site-cases/<int:pk>/progress/", acting(site_entries.site_progress_report), name="site_progress"),
+    path("site-cases/<int:pk>/funds/arrival/", acting(site_entries.site_funds_arrival), name="site_funds_arrival"),
+    path("site-cases/<int:pk>/funds/disbursement/", acting(site_entries.site_funds_disbursement),
+         name="site_funds_disbursement"),
+    path("site-cases/<int:pk>/self-funds/", acting(site_entries.site_self_funds), name="site_self_funds"),
     # 评议与公示.
     path("meetings/", batches.meeting_list, name="meeting_list"),
     path("meetings/new/", acting(batches.meeting_new), name="meeting_new"),

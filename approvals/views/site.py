@@ -1,7 +1,8 @@
 """The site's page (安置点): stage, progress over time, milestones against the schedule, funds,
 the households and their stages, the joint review per bureau, documents, evidence — and the
 actions the official may take now, each form saying what is still missing. Posts go to
-workflows.site_services; a refusal re-renders the page with the input kept.
+workflows.site_services; a refusal re-renders the page with the input kept. The entry forms
+(progress reports, funds, households' self-funds) are in site_entries.py.
 """
 
 import datetime
@@ -29,11 +30,12 @@ from workflows import site_conditions, site_progress, site_services, site_stages
 from workflows.models import Decision
 from workflows.services import acting_role
 from workflows.site_funds import funds_position
-from workflows.site_models import Milestone, SiteOpinion
+from workflows.site_models import FundEntry, Milestone, SelfFundEntry, SiteOpinion
 
 from .. import queue, tasks_service
 from ..forms import DecisionForm, add_violations
 from . import refusal_status
+from .site_entries import entry_forms
 
 MILESTONE_FIELDS = [(Milestone.START, "start_by"), (Milestone.STRUCTURE, "structure_by"),
                     (Milestone.HANDOVER, "handover_by")]
@@ -163,7 +165,7 @@ def _step_forms(request, site, project, bound=None):
     return result, tasks
 
 
-def _context(request, site, bound=None):
+def _context(request, site, bound=None, entry_bound=None):
     user = request.user
     project = site_services.project_of(site)
     reports = list(site.progress_reports.select_related("reported_by").order_by("reported_on", "id"))
@@ -173,7 +175,8 @@ def _context(request, site, bound=None):
     households = list(household_rows(in_site)[:20])
     by_stage = Counter(dict(in_site.order_by().values_list("stage").annotate(n=Count("id"))))
     step_forms, tasks = _step_forms(request, site, project, bound)
-    late = {m.milestone for m in site_progress.late_milestones(site)}
+    late_milestones = site_progress.late_milestones(site)
+    late = {m.milestone for m in late_milestones}
     from django.utils import timezone
 
     return {
@@ -190,6 +193,12 @@ def _context(request, site, bound=None):
                                        reached=site_progress.milestone_reported(site, m), late=m in late)
                        for m, field in MILESTONE_FIELDS],
         "funds": funds_position(site),
+        "fund_entries": list(FundEntry.objects.filter(site=site).select_related("recorded_by")
+                             .order_by("-entry_date", "-id")[:30]),
+        "self_fund_entries": list(SelfFundEntry.objects.filter(household__in=in_site)
+                                  .select_related("household", "recorded_by").order_by("-entry_date", "-id")[:20]),
+        "late_milestones": late_milestones,
+        "entry_forms": entry_forms(request, site, entry_bound),
         "households": households,
         "household_stages": [(HouseholdStage(code).label, n) for code, n in by_stage.most_common()],
         "household_total": sum(by_stage.values()),
