@@ -1,22 +1,25 @@
-"""The archive browser: the tree county → township → village → household and county → site over
-the files in the user's scope, each file's 卷内目录, each item opened and each catalogue printed
-(audit events), and the completeness report."""
+"""The archive browser: the tree county → township → village and county → site over the files in
+the user's scope (a village's households on the village's page, paged), each file's 卷内目录, each
+item opened and each catalogue printed (audit events), and the completeness report."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from audit.log import record
 from documents import storage
 from documents.permissions import ADD_DOCUMENT
-from registry.models import AdminArea, ResettlementSite
-from registry.scope import area_q, get_household_for, get_site_for
+from registry.models import AdminArea, AreaLevel, Household, ResettlementSite
+from registry.scope import area_q, covers, get_household_for, get_site_for
 
 from .access import HOUSEHOLD_VIEW, get_file_for, get_item_for, visible_files
 from .catalogue import catalogue_pdf, volumes_of
 from .completeness import report as completeness_report
 from .completeness import site_gaps
 from .export import household_bag_zip
+
+TREE_PAGE_SIZE = 200  # households per page of a village's archive
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 
@@ -27,33 +30,58 @@ def _depth(code: str) -> int:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    files = list(visible_files(request.user).order_by("area_code", "household__number", "site_id",
-                                                      "category__order", "year"))
+    """County and township levels with their own files, the villages as links to their pages, and
+    the sites; no household is read here, so a county of any size opens in a few queries."""
     areas = {a.code: a for a in AdminArea.objects.filter(area_q(request.user, HOUSEHOLD_VIEW, field="code"))}
-    tree: dict[str, dict] = {code: {"area": area, "code": code, "files": [], "households": {}}
-                             for code, area in areas.items()}
+    tree: dict[str, dict] = {code: {"area": area, "code": code, "files": [], "villages": []}
+                             for code, area in areas.items() if _depth(code) < 2}
+    villages = sorted((a for a in areas.values() if _depth(a.code) == 2), key=lambda a: a.code)
     sites: dict[int, dict] = {site.pk: {"site": site, "files": []}
                               for site in ResettlementSite.objects.visible_to(request.user).order_by("code")}
-    for archive_file in files:
-        if archive_file.site_id:
-            node = sites.setdefault(archive_file.site_id, {"site": archive_file.site, "files": []})
-            node["files"].append(archive_file)
-            continue
-        code = archive_file.household.area_code if archive_file.household_id else archive_file.area_code
-        node = tree.setdefault(code, {"area": areas.get(code), "code": code, "files": [], "households": {}})
-        if archive_file.household_id:
-            node["households"].setdefault(archive_file.household, []).append(archive_file)
-        else:
-            node["files"].append(archive_file)
+    # County and township files only (a township's code ends in 000, a village's never does).
+    level_files = (visible_files(request.user).filter(household__isnull=True, site__isnull=True,
+                                                      area_code__endswith="000")
+                   .order_by("area_code", "category__order", "year"))
+    for archive_file in level_files:
+        tree.setdefault(archive_file.area_code, {"area": areas.get(archive_file.area_code),
+                                                 "code": archive_file.area_code, "files": [],
+                                                 "villages": []})["files"].append(archive_file)
+    for archive_file in (visible_files(request.user).filter(site__isnull=False)
+                         .order_by("site__code", "category__order", "year")):
+        sites.setdefault(archive_file.site_id, {"site": archive_file.site, "files": []})["files"].append(archive_file)
+    orphans = []  # a village post's own village: no township row above it
+    for village in villages:
+        parent = tree.get(village.code[:9] + "000")
+        (parent["villages"] if parent else orphans).append(village)
     writable = set(AdminArea.objects.filter(area_q(request.user, ADD_DOCUMENT, field="code"))
                    .values_list("code", flat=True))
-    rows = []
-    for code in sorted(tree):
-        node = tree[code]
-        rows.append({**node, "depth": _depth(code), "is_village": _depth(code) == 2,
-                     "can_generate": code in writable,
-                     "households": sorted(node["households"].items(), key=lambda pair: pair[0].number)})
-    return render(request, "archive/index.html", {"rows": rows, "sites": list(sites.values())})
+    rows = [{**tree[code], "depth": _depth(code), "can_generate": code in writable} for code in sorted(tree)]
+    return render(request, "archive/index.html", {"rows": rows, "orphans": orphans, "sites": list(sites.values()),
+                                                  "writable": writable})
+
+
+@login_required
+def village(request: HttpRequest, code: str) -> HttpResponse:
+    """A village's own files and its households' files, TREE_PAGE_SIZE households a page:
+    the same few queries for a village of 10 or of 2,000 households."""
+    try:
+        area = AdminArea.objects.filter(area_q(request.user, HOUSEHOLD_VIEW, field="code")).get(
+            code=code, level=AreaLevel.VILLAGE)
+    except AdminArea.DoesNotExist:
+        raise Http404("未找到该记录，或不在您的管辖范围内。")
+    own = list(visible_files(request.user).filter(area_code=area.code, household__isnull=True, site__isnull=True)
+               .order_by("category__order", "year"))
+    households = Household.objects.visible_to(request.user).filter(area_code=area.code).order_by("number")
+    page = Paginator(households.only("pk", "number", "resettlement_mode", "stage"),
+                     TREE_PAGE_SIZE).get_page(request.GET.get("page"))
+    files: dict[int, list] = {}
+    for archive_file in (visible_files(request.user).filter(household__in=[h.pk for h in page.object_list])
+                         .order_by("household__number", "category__order", "year")):
+        files.setdefault(archive_file.household_id, []).append(archive_file)
+    return render(request, "archive/village.html", {
+        "area": area, "own": own, "page": page, "households": [(h, files.get(h.pk, [])) for h in page.object_list],
+        "can_generate": covers(request.user, ADD_DOCUMENT, area.code),
+    })
 
 
 @login_required
