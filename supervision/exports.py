@@ -6,6 +6,16 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+def append_row(sheet, values) -> None:
+    """Append a row, every cell as a value: openpyxl stores a string starting with "=" as a formula,
+    so an opinion, description or response typed as "=HYPERLINK(…)" would run in the auditor's Excel
+    (formula injection); such cells are written back as plain text."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 HISTORY_HEADER = ["时间", "类别", "操作", "操作代码", "操作人", "岗位", "IP地址", "内容"]
 
 
@@ -13,10 +23,10 @@ def history_workbook(title: str, entries) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "案件历史"
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet.append(HISTORY_HEADER)
     for e in entries:
-        sheet.append([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.kind_label, e.label, e.action,
+        append_row(sheet, [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.kind_label, e.label, e.action,
                       e.actor, e.role, e.ip, e.text])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -39,14 +49,14 @@ def ledger_workbook(findings, counts: dict) -> bytes:
     sheet.title = "督查问题台账"
     sheet.append(LEDGER_HEADER)
     for f in findings:
-        sheet.append([f.pk, f.get_category_display(), f.target_label, f.area_code, f.description,
+        append_row(sheet, [f.pk, f.get_category_display(), f.target_label, f.area_code, f.description,
                       f.responsible_label, f.deadline.isoformat(), f.get_status_display(), "是" if f.overdue else "否",
                       "是" if f.responded_late else "否", f.filed_by.get_username(), _local(f.filed_at), f.response,
                       _local(f.responded_at), _local(f.closed_at), f.closed_by.get_username() if f.closed_by_id else ""])
     summary = book.create_sheet("分类统计")
     summary.append(["类别"] + [label for _, label in counts["statuses"]] + ["合计", "其中超期", "逾期整改"])
     for row in counts["rows"]:
-        summary.append([row["label"], *row["counts"], row["total"], row["overdue"], row["late"]])
+        append_row(summary, [row["label"], *row["counts"], row["total"], row["overdue"], row["late"]])
     summary.append(["合计", *counts["totals"], counts["total"], counts["overdue"], counts["late"]])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -4,6 +4,8 @@ Reading goes through registry.scope like every other page; seeing the log itself
 `audit.view_auditevent` over the case's area. Every read of a case's history is an audit event.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +25,8 @@ from .history_pdf import EXPORT_ACTION, history_pdf
 from .timeline import KINDS, household_timeline, site_timeline, stored_posts_label
 
 AUDIT_PERM = "audit.view_auditevent"
+# A page cursor of the log: an event id (bigint: at most 18 digits).
+_EVENT_ID = re.compile(r"[0-9]{1,18}")
 
 
 def _require_log_access(user, case) -> None:
@@ -149,7 +153,8 @@ def audit_log(request):
         if f["date_to"]:
             events = events.filter(occurred_at__date__lte=f["date_to"])
     before = request.GET.get("before", "")
-    if before.isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() refuses (a 500).
+    if _EVENT_ID.fullmatch(before):
         events = events.filter(id__lt=int(before))
     size = settings.SUPERVISION_PAGE_SIZE
     page = list(events.order_by("-id")[: size + 1])

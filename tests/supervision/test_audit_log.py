@@ -69,3 +69,11 @@ def test_the_stranger_auditor_sees_nothing_of_this_county(cast, areas, household
     stranger = make_official("stranger", "role_auditor", other_county)
     record(cast["clerk_a"], "evidence.download", household_a)
     assert login(stranger).get(URL).context["events"] == []
+
+
+def test_a_page_cursor_that_is_no_event_id_is_ignored_not_a_500(cast, household_a, login):
+    record(cast["clerk_a"], "evidence.download", household_a)
+    client = login(cast["auditor"])
+    for before in ("²", "٣", "abc", "-1", "9" * 40):
+        response = client.get(URL, {"before": before})
+        assert response.status_code == 200, before
