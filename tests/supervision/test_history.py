@@ -252,3 +252,13 @@ def test_a_sites_history_joins_its_opinions_evidence_and_findings(site_officials
     assert seen[-1] == ("finding", "finding.file", "auditor")
     opinion = next(e for e in response.context["entries"] if e.action == "opinion.approve")
     assert opinion.role and "选址" in opinion.text
+
+
+@pytest.mark.parametrize("action", ["archive.catalogue", "archive.four_properties", "archive.export_request",
+                                    "finding.export", "site.view", "site.funds_arrival", "site.progress_report",
+                                    "household.removal_request", "household.self_funds_received", "auth.login"])
+def test_actions_recorded_by_the_archive_sites_and_funds_read_in_chinese(action):
+    from supervision.timeline import label_of
+
+    assert label_of(action) != action
+    assert not any("a" <= ch <= "z" for ch in label_of(action))
