@@ -6,7 +6,7 @@ app_name = "archive"
 
 urlpatterns = [
     path("archive/", views.index, name="index"),
-    path("archive/areas/<str:code>/", views.village, name="village"),
+    path("archive/areas/", views.village, name="village"),  # ?code=<village code>
     path("archive/files/<int:pk>/", views.file_detail, name="file_detail"),
     path("archive/items/<int:pk>/", views.item_open, name="item_open"),
     path("archive/completeness/", views.completeness, name="completeness"),

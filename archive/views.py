@@ -5,7 +5,7 @@ item opened and each catalogue printed (audit events), and the completeness repo
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from audit.log import record
 from documents import storage
@@ -61,9 +61,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def village(request: HttpRequest, code: str) -> HttpResponse:
-    """A village's own files and its households' files, TREE_PAGE_SIZE households a page:
-    the same few queries for a village of 10 or of 2,000 households."""
+def village(request: HttpRequest) -> HttpResponse:
+    """A village's own files and its households' files (/archive/areas/?code=<village code>),
+    TREE_PAGE_SIZE households a page: the same few queries for a village of 10 or of 2,000
+    households. Without a code it is the index's to show."""
+    code = request.GET.get("code", "")
+    if not code:
+        return redirect("archive:index")
     try:
         area = AdminArea.objects.filter(area_q(request.user, HOUSEHOLD_VIEW, field="code")).get(
             code=code, level=AreaLevel.VILLAGE)
