@@ -36,7 +36,8 @@ def test_production_starts_with_its_keys_and_development_with_none():
 
 
 def cache_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_KEY_PREFIX", "DJANGO_SETTINGS_MODULE")}
+    dropped = ("REDIS_URL", "CACHE_KEY_PREFIX", "DJANGO_SETTINGS_MODULE")
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update(env)
     result = subprocess.run(
         [sys.executable, "-c", "import json, django; django.setup(); from django.conf import settings; "
