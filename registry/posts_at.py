@@ -1,6 +1,6 @@
 """The posts a user holds over an area, as the audit log stores them with each event (audit.record
-asks this through audit.log.set_posts_provider; supervision/apps.py plugs it in, since audit, on the
-ground floor, imports nothing of ours)."""
+asks this through audit.log.set_posts_provider; registry/apps.py plugs it in, since audit, below
+registry, imports nothing of ours)."""
 
 from registry.roles import ROLES
 from registry.scope import grants_of

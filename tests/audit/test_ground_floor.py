@@ -1,5 +1,5 @@
 """audit is on the ground floor (DESIGN.md): it imports nothing of ours. The actor's posts reach it
-through audit.log.set_posts_provider, plugged in from above (supervision/apps.py)."""
+through audit.log.set_posts_provider, plugged in from above (registry/apps.py)."""
 
 import ast
 from pathlib import Path
