@@ -344,7 +344,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "易地扶贫搬迁案件审批与档案系统 API",
-    "DESCRIPTION": "与界面相同的案件、辖区范围、政策规则与办理服务（issue 9）。错误统一为 "
+    "DESCRIPTION": "与界面相同的案件、辖区范围、政策规则与办理服务。错误统一为 "
                    "{\"code\", \"message\", \"fields\"}；写操作可带 Idempotency-Key 请求头。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
