@@ -13,6 +13,9 @@ from django.db.models import Q
 
 from audit.models import AuditEvent
 
+from .detail_labels import DECISION_LABELS as _DECISION_LABELS
+from .detail_labels import detail_items, field_label, scope_of, step_label, value_text
+
 # Kinds an auditor filters by: (code, label). An event's kind comes from its action's prefix.
 KINDS = [
     ("stage", "阶段流转"),
@@ -111,9 +114,6 @@ ACTION_LABELS = {
 }
 
 
-_DECISION_LABELS = {"approve": "同意", "return": "退回", "request": "申请", "reject": "不同意"}
-
-
 def label_of(action: str) -> str:
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
@@ -121,7 +121,7 @@ def label_of(action: str) -> str:
     if parts[0] in ("household", "site") and parts[1:] == ["stage_change"]:
         return "阶段变更"
     if parts[0] in ("household", "site") and len(parts) == 3 and parts[2] in _DECISION_LABELS:
-        return f"{_DECISION_LABELS[parts[2]]}（{parts[1]}）"
+        return f"{_DECISION_LABELS[parts[2]]}（{step_label(parts[1], parts[0]) or parts[1]}）"
     return action
 
 
@@ -152,6 +152,7 @@ class Entry:
     ip: str = ""
     detail: dict = field(default_factory=dict)
     order: int = 0
+    scope: str = ""  # household or site: which stage table the detail's codes belong to
 
     @property
     def kind_label(self) -> str:
@@ -167,32 +168,31 @@ class Entry:
                 for name, v in found.items() if isinstance(v, dict)]
 
     @property
+    def detail_items(self) -> list[tuple[str, str]]:
+        """(label, value) of the detail in Chinese, the registry edit's changes left to `changes`."""
+        shown = {k: v for k, v in self.detail.items() if k != "changes" or not self.changes}
+        return detail_items(shown, self.action, self.scope or scope_of(self.action))
+
+    @property
     def text(self) -> str:
         """The entry's content as one line (Excel, PDF)."""
         parts = [f"{label}：{before} → {after}" for label, before, after in self.changes]
-        parts += [f"{k}：{_plain(v)}" for k, v in self.detail.items() if k != "changes" or not self.changes]
+        parts += [f"{label}：{value}" for label, value in self.detail_items]
         return "；".join(parts)
 
 
 def _plain(value) -> str:
-    if value in (None, ""):
-        return "（空）"
-    if isinstance(value, dict) and "name" in value:
-        return str(value["name"])
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
+    return value_text("", value)
 
 
-def _field_label(action: str, name: str) -> str:
-    model = {"household": "registry.Household", "member": "registry.Member",
-             "site": "registry.ResettlementSite"}.get(action.split(".", 1)[0])
-    try:
-        return str(apps.get_model(model)._meta.get_field(name).verbose_name) if model else name
-    except LookupError:
-        return name
-    except Exception:  # FieldDoesNotExist: a field since removed keeps its code name
-        return name
+_field_label = field_label
+
+
+def _role_text(role) -> str:
+    """A stored post: a role code reads as its Chinese name, a label stays as stored."""
+    from registry.roles import ROLES
+
+    return ROLES[role].label if isinstance(role, str) and role in ROLES else (role or "")
 
 
 def _detail_text(data: dict) -> dict:
@@ -297,14 +297,14 @@ def _posts_of(actor_ids, area_code: str) -> dict:
 def _role_of(event, current: dict) -> tuple[str, bool]:
     """(post text, whether it is the actor's current post rather than the one held at the time)."""
     if (event.data or {}).get("role"):
-        return event.data["role"], False
+        return _role_text(event.data["role"]), False
     if event.actor_posts is not None:
         return stored_posts_label(event.actor_posts), False
     now = current.get(event.actor_id, "")
     return (f"{now}{CURRENT_MARK}", True) if now else ("", False)
 
 
-def _event_entries(q: Q, area_code: str) -> list[Entry]:
+def _event_entries(q: Q, area_code: str, scope: str) -> list[Entry]:
     events = list(AuditEvent.objects.filter(q).order_by("occurred_at", "id"))
     # Events recorded before posts were stored fall back to the actor's posts now (marked 现任).
     current = _posts_of({e.actor_id for e in events
@@ -315,7 +315,7 @@ def _event_entries(q: Q, area_code: str) -> list[Entry]:
         entries.append(Entry(at=e.occurred_at, kind=kind_of(e.action), action=e.action,
                              label=label_of(e.action), actor=e.actor_username or "系统", role=role,
                              role_current=role_current, ip=e.ip_address or "", detail=_detail_text(e.data),
-                             order=e.id))
+                             order=e.id, scope=scope))
     return entries
 
 
@@ -324,9 +324,9 @@ def _site_opinion_entries(site) -> list[Entry]:
     return [
         Entry(at=o.created_at, kind="opinion", action=f"opinion.{o.decision}",
               label=f"审批意见：{o.get_decision_display()}", actor=o.actor.get_username() if o.actor else "系统",
-              role=o.role, detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
-                                                "signature_level": o.signature_level, "text": o.text}),
-              order=o.pk)
+              role=_role_text(o.role), detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
+                                                            "signature_level": o.signature_level, "text": o.text}),
+              order=o.pk, scope="site")
         for o in SiteOpinion.objects.filter(site=site).select_related("actor")
     ]
 
@@ -337,9 +337,9 @@ def _opinion_entries(household) -> list[Entry]:
     return [
         Entry(at=o.created_at, kind="opinion", action=f"opinion.{o.decision}",
               label=f"审批意见：{o.get_decision_display()}", actor=o.actor.get_username() if o.actor else "系统",
-              role=o.role, detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
-                                                "signature_level": o.signature_level, "text": o.text}),
-              order=o.pk)
+              role=_role_text(o.role), detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
+                                                            "signature_level": o.signature_level, "text": o.text}),
+              order=o.pk, scope="household")
         for o in Opinion.objects.filter(household=household).select_related("actor")
     ]
 
@@ -362,10 +362,10 @@ def _filtered(entries: list[Entry], kinds, date_from, date_to) -> list[Entry]:
 
 
 def household_timeline(household, *, kinds=(), date_from=None, date_to=None) -> list[Entry]:
-    entries = _event_entries(_targets_of_household(household), household.area_code) + _opinion_entries(household)
+    entries = _event_entries(_targets_of_household(household), household.area_code, "household") + _opinion_entries(household)
     return _filtered(entries, kinds, date_from, date_to)
 
 
 def site_timeline(site, *, kinds=(), date_from=None, date_to=None) -> list[Entry]:
-    entries = _event_entries(_targets_of_site(site), site.area_code) + _site_opinion_entries(site)
+    entries = _event_entries(_targets_of_site(site), site.area_code, "site") + _site_opinion_entries(site)
     return _filtered(entries, kinds, date_from, date_to)

@@ -1,0 +1,174 @@
+"""How a history entry's stored detail reads to an official: Chinese labels for the keys the apps
+record (audit.record payloads, opinions) and Chinese values where the value is a code (stage, step,
+channel, post, evidence kind, document type). Presentation only: the stored events stay as recorded
+(they are hash-chained), and the API's `detail` stays machine data."""
+
+from django.apps import apps
+
+DETAIL_LABELS = {
+    # stage work (workflows.services / site_services, opinions, tasks)
+    "stage": "阶段", "round": "轮次", "step": "环节", "from": "原阶段", "to": "新阶段", "transition": "流转",
+    "opinion": "意见", "opinion_id": "意见编号", "text": "意见内容", "decision": "决定", "role": "岗位",
+    "signature_level": "签署层级", "send_back": "退回", "remove": "清退", "reason": "理由",
+    "task": "任务编号", "previous_owner": "原办理人", "new_owner": "新办理人",
+    # reads and exports
+    "path": "访问路径", "via": "渠道", "method": "请求方式", "subject": "对象", "entries": "条数",
+    "filters": "筛选条件", "purpose": "用途", "rows": "行数", "pages": "页数", "part": "部分",
+    "unmasked_id_numbers": "显示完整身份证号", "expires_at": "过期时间", "job": "任务", "run": "批次",
+    "pdf_sha256": "PDF 哈希", "entries_sha256": "条目哈希", "chain_event": "链上事件", "chain_hash": "链哈希",
+    # documents and evidence
+    "number": "文号", "document_number": "文号", "doc_type": "文书类型", "version": "版本",
+    "template_version": "模板版本", "sha256": "SHA-256", "sm3": "SM3", "size": "大小（字节）",
+    "bytes": "大小（字节）", "kind": "材料类型", "evidence": "证明材料", "attachment": "附件",
+    "attachments": "附件", "photos": "照片", "original_name": "文件名", "name": "名称",
+    "content_type": "文件类型", "error": "错误", "corrects": "更正",
+    # registry
+    "changes": "变更", "values": "登记内容", "before": "变更前", "after": "变更后", "added": "新增",
+    "removed": "移除", "id": "编号", "id_number": "身份证号", "member": "家庭成员", "members": "家庭成员",
+    "household": "搬迁户", "households": "搬迁户", "site": "安置点", "sites": "安置点", "site_code": "安置点编号",
+    "handover_site": "交付安置点", "unit": "安置房", "allocated_on": "分配日期", "persons": "人数",
+    "area": "面积", "village": "村", "code": "编码", "user": "用户", "username": "用户名",
+    # meetings, notices, objections
+    "batch": "公示批次", "posted_on": "张贴日期", "ends_on": "截止日期", "objection": "异议",
+    "objector": "异议人", "content": "内容", "upheld": "异议成立", "resolution": "处理结果",
+    "expected": "应到人数", "present": "实到人数", "date": "日期", "days": "天数",
+    # funds, progress, removals
+    "amount": "金额", "payee": "收款方", "voucher": "凭证", "source": "资金来源", "arrived_total": "到位累计",
+    "disbursed_total": "拨付累计", "received_total": "到账累计", "used_total": "使用累计", "limit": "限额",
+    "progress": "进度", "percent": "百分比", "milestone": "节点", "reported_on": "填报日期",
+    "report_id": "填报编号", "entry_id": "记录编号",
+    # archive, findings, integrity, demo
+    "archival_code": "档号", "file_code": "案卷号", "volume": "卷", "prefix": "前缀", "result": "结果",
+    "passed": "通过", "ok": "正常", "checked": "检查数", "counts": "数量", "summary": "摘要",
+    "findings": "督查问题", "cohorts": "批次", "seed": "种子", "areas_created": "新建区划",
+    "users_created": "新建用户",
+}
+
+VIA_LABELS = {"api": "接口", "web": "网页", "manage.py": "管理命令", "admin": "管理后台", "system": "系统"}
+TRANSITION_LABELS = {"advance": "进入下一阶段", "send_back": "退回上一阶段", "remove": "清退"}
+DECISION_LABELS = {"approve": "同意", "return": "退回", "request": "申请", "reject": "不同意"}
+
+
+def scope_of(action: str, default: str = "household") -> str:
+    return "site" if action.split(".", 1)[0] == "site" else default
+
+
+def stage_label(code, scope: str = "household") -> str:
+    from registry.models import HouseholdStage, SiteStage
+
+    first, second = (SiteStage, HouseholdStage) if scope == "site" else (HouseholdStage, SiteStage)
+    for choices in (first, second):
+        if code in choices.values:
+            return str(choices(code).label)
+    return str(code)
+
+
+def _household_steps():
+    from workflows import stages
+
+    yield from (step for stage in stages.HOUSEHOLD_STAGES for step in stage.steps)
+    yield from (stages.REMOVAL_REQUEST, stages.REMOVAL_APPROVAL, stages.DEMOLITION_EXEMPTION_APPROVAL)
+
+
+def _site_steps():
+    from workflows import site_stages
+
+    yield from (step for stage in site_stages.SITE_STAGES for step in stage.steps)
+    yield from site_stages.JOINT_REVIEW_STEPS.values()
+
+
+# Opinions recorded outside the step tables (workflows/batches.py).
+OTHER_STEPS = {"review_meeting": "民主评议", "objection": "公示异议"}
+
+
+def step_label(code, scope: str = "household") -> str | None:
+    """The step's Chinese name from the stage tables (the case's own table first), or None."""
+    if code in OTHER_STEPS:
+        return OTHER_STEPS[code]
+    tables = (_site_steps, _household_steps) if scope == "site" else (_household_steps, _site_steps)
+    for table in tables:
+        for step in table():
+            if step.code == code:
+                return step.label
+    return None
+
+
+def _role_label(code) -> str:
+    from registry.roles import ROLES
+
+    role = ROLES.get(code) if isinstance(code, str) else None
+    return role.label if role else str(code)
+
+
+def _kind_label(code) -> str:
+    from workflows import evidence, site_conditions
+
+    found = evidence.kind_label(code)
+    return site_conditions.kind_label(code) if found == code else found
+
+
+def _doc_type_label(code) -> str:
+    from documents.types import label_of
+
+    return label_of(code)
+
+
+def _signature_label(code) -> str:
+    from workflows import site_stages, stages
+
+    return stages.SIGNATURE_LEVELS.get(code) or site_stages.SIGNATURE_LEVELS.get(code) or str(code)
+
+
+def key_label(key: str, action: str = "") -> str:
+    if key in DETAIL_LABELS:
+        return DETAIL_LABELS[key]
+    return field_label(action, key)
+
+
+def field_label(action: str, name: str) -> str:
+    model = {"household": "registry.Household", "member": "registry.Member",
+             "site": "registry.ResettlementSite"}.get(action.split(".", 1)[0])
+    try:
+        return str(apps.get_model(model)._meta.get_field(name).verbose_name) if model else name
+    except Exception:  # LookupError, FieldDoesNotExist: a field since removed keeps its code name
+        return name
+
+
+def value_text(key: str, value, action: str = "", scope: str = "household") -> str:
+    """One stored value as officials read it."""
+    if value in (None, ""):
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(value_text(key, v, action, scope) for v in value) or "（空）"
+    if isinstance(value, dict):
+        for name_key in ("name", "original_name", "label"):
+            if value.get(name_key):
+                return str(value[name_key])
+        return "，".join(f"{key_label(k, action)}：{value_text(k, v, action, scope)}" for k, v in value.items())
+    if not isinstance(value, str):
+        return str(value)
+    if key in ("stage", "from", "to"):
+        return stage_label(value, scope)
+    if key == "step":
+        return step_label(value, scope) or value
+    if key == "via":
+        return VIA_LABELS.get(value, value)
+    if key == "transition":
+        return TRANSITION_LABELS.get(value, value)
+    if key == "decision":
+        return DECISION_LABELS.get(value, value)
+    if key == "role":
+        return _role_label(value)
+    if key == "signature_level":
+        return _signature_label(value)
+    if key in ("kind", "evidence"):
+        return _kind_label(value)
+    if key == "doc_type":
+        return _doc_type_label(value)
+    return value
+
+
+def detail_items(detail: dict, action: str = "", scope: str = "household") -> list[tuple[str, str]]:
+    return [(key_label(k, action), value_text(k, v, action, scope)) for k, v in (detail or {}).items()]
