@@ -133,6 +133,8 @@ def kind_of(action: str) -> str:
         return "view"
     if prefix in _PREFIX_KINDS:
         return _PREFIX_KINDS[prefix]
+    if rest == "stage_change":
+        return "stage"
     if action.endswith(("update", "edit", "change")):
         return "edit"
     if prefix in ("household", "site"):

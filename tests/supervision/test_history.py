@@ -262,3 +262,12 @@ def test_actions_recorded_by_the_archive_sites_and_funds_read_in_chinese(action)
 
     assert label_of(action) != action
     assert not any("a" <= ch <= "z" for ch in label_of(action))
+
+
+def test_a_stage_move_files_under_stages_and_a_registry_edit_under_edits():
+    from supervision.timeline import kind_of
+
+    assert kind_of("household.stage_change") == "stage"
+    assert kind_of("site.stage_change") == "stage"
+    assert kind_of("household.change") == "edit"
+    assert kind_of("member.change") == "edit"
