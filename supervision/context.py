@@ -1,13 +1,14 @@
 """The integrity alarm of the navigation: shown to those who read the audit log when the latest
-run of a check failed (issue 8: a failure is visible on the auditor's home page)."""
+run of a check (or the latest 四性 check of a county in their scope) failed (issue 8: a failure is visible on the auditor's home page)."""
 
 from django.utils.functional import SimpleLazyObject
 
 
 def _alarm(user) -> bool:
-    from .integrity import failing
+    from .integrity import archive_failing, failing
 
-    return bool(user.is_authenticated and user.has_perm("audit.view_auditevent") and failing())
+    return bool(user.is_authenticated and user.has_perm("audit.view_auditevent")
+                and (failing() or archive_failing(user)))
 
 
 def integrity_alarm(request):

@@ -2,12 +2,17 @@
 
 The checks themselves belong to audit (verify_chain) and documents (check_storage); this module
 only runs them on a schedule (Celery beat or `manage.py run_integrity_checks`) and records the
-outcome for the auditors' integrity view and the alarm in the navigation.
+outcome for the auditors' integrity view and the alarm in the navigation. The archive's nightly
+四性 check of each county is shown beside them, read from the audit log where the archive records
+it (supervision reads the log; it does not import the archive, its neighbour on the same floor).
 """
 
+from django.db.models import Max
 from django.utils import timezone
 
 from audit.log import record
+from audit.models import AuditEvent
+from registry.scope import area_q
 
 from .models import IntegrityCheck
 
@@ -64,3 +69,19 @@ def latest() -> list[IntegrityCheck]:
 
 def failing() -> list[IntegrityCheck]:
     return [check for check in latest() if not check.ok]
+
+
+ARCHIVE_CHECK_ACTION = "archive.four_properties_check"
+AUDIT_PERM = "audit.view_auditevent"
+
+
+def archive_checks(user) -> list[AuditEvent]:
+    """The latest nightly 四性 check of each county in the user's scope (one event per county;
+    a township's auditor sees none: the county's findings name other townships' items)."""
+    scoped = AuditEvent.objects.filter(area_q(user, AUDIT_PERM), action=ARCHIVE_CHECK_ACTION)
+    newest = scoped.values("area_code").annotate(last=Max("id")).values("last")
+    return list(AuditEvent.objects.filter(id__in=newest).order_by("area_code"))
+
+
+def archive_failing(user) -> list[AuditEvent]:
+    return [event for event in archive_checks(user) if not event.data.get("passed")]

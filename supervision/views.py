@@ -174,8 +174,9 @@ def audit_log(request):
 @require_GET
 def integrity(request):
     """The latest results of the audit-chain and storage checks, with when they ran."""
-    from .integrity import latest
+    from .integrity import archive_checks, latest
 
     if not request.user.has_perm(AUDIT_PERM):
         raise PermissionDenied("您的岗位无权查阅审计记录。")
-    return render(request, "supervision/integrity.html", {"checks": latest()})
+    return render(request, "supervision/integrity.html",
+                  {"checks": latest(), "archive_checks": archive_checks(request.user)})

@@ -63,3 +63,26 @@ def test_an_altered_finding_attachment_fails_the_storage_check(cast, household_a
     storage_check = IntegrityCheck.objects.get(kind="storage")
     assert not storage_check.ok and attachment.storage_name in str(storage_check.problems)
     assert "已被改动 1 个" in login(cast["auditor"]).get(URL).content.decode()
+
+
+def test_the_archives_nightly_check_of_each_county_in_scope_shows_and_a_failure_raises_the_alarm(cast, areas,
+                                                                                              login):
+    from tests.factories import AreaFactory
+
+    other_county = AreaFactory(code="520888000000", name="邻县", level="county")
+    call_command("run_integrity_checks")  # chain and storage clean: only the archive can raise the alarm
+    record(None, "archive.four_properties_check", areas["county"], {"passed": True, "findings": 0},
+           area_code=areas["county"].code)
+    record(None, "archive.four_properties_check", other_county, {"passed": False, "findings": 4},
+           area_code=other_county.code)
+    client = login(cast["auditor"])
+    page = client.get(URL).content.decode()
+    assert 'data-area="520999000000" data-ok="1"' in page and "520888000000" not in page
+    assert "data-integrity-alarm" not in client.get("/").content.decode()
+
+    record(None, "archive.four_properties_check", areas["county"], {"passed": False, "findings": 2},
+           area_code=areas["county"].code)
+    page = client.get(URL).content.decode()
+    assert 'data-area="520999000000" data-ok="0"' in page and page.count('data-area="520999000000"') == 1
+    assert "未通过" in page
+    assert "data-integrity-alarm" in client.get("/").content.decode()
