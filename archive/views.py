@@ -132,6 +132,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
     gaps = site_gaps(site) if site is not None else completeness_report(request.user, area_code=area_code)
     rows = list(_gap_rows(gaps))
     if request.GET.get("format") == "xlsx":
+        record(request.user, "archive.completeness_export", None,
+               {"area": area_code, "site": site.pk if site else None, "rows": len(rows)}, request,
+               area_code=site.area_code if site else area_code)
         return _xlsx(rows)
     sites = ResettlementSite.objects.visible_to(request.user).order_by("code").values_list("pk", "name")
     return render(request, "archive/completeness.html", {"rows": rows, "area": area_code, "site": site,
@@ -141,12 +144,14 @@ def completeness(request: HttpRequest) -> HttpResponse:
 def _xlsx(rows) -> HttpResponse:
     from openpyxl import Workbook
 
+    from documents.spreadsheets import append_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = "档案完整性"
     sheet.append(["类型", "搬迁户编号/安置点", "安置方式", "区划代码", "已过阶段", "缺少的材料"])
     for row in rows:
-        sheet.append([row["kind"], row["name"], row["mode"], row["area_code"], row["stage"], row["missing"]])
+        append_row(sheet, [row["kind"], row["name"], row["mode"], row["area_code"], row["stage"], row["missing"]])
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="completeness.xlsx"'
     book.save(response)

@@ -5,17 +5,9 @@ import io
 from django.utils import timezone
 from openpyxl import Workbook
 
+from documents.spreadsheets import append_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-def append_row(sheet, values) -> None:
-    """Append a row, every cell as a value: openpyxl stores a string starting with "=" as a formula,
-    so an opinion, description or response typed as "=HYPERLINK(…)" would run in the auditor's Excel
-    (formula injection); such cells are written back as plain text."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
-
-
 HISTORY_HEADER = ["时间", "类别", "操作", "操作代码", "操作人", "岗位", "IP地址", "内容"]
 
 

@@ -93,6 +93,8 @@ ACTION_LABELS = {
     "archive.export_purge": "删除过期导出包",
     "archive.catalogue": "打印案卷封面或卷内目录",
     "archive.four_properties": "档案四性检测",
+    "archive.four_properties_check": "档案四性定时检测",
+    "archive.completeness_export": "导出档案完整性报告",
     "finding.export": "导出督查问题台账",
     "site.view": "查阅安置点信息",
     "site.note": "安置点备注",

@@ -89,3 +89,17 @@ def test_the_report_for_one_site_names_its_missing_papers_and_is_scoped(client, 
     assert "幸福家园安置点" in page and "选址论证报告" in page and "地质灾害危险性评估报告" in page
     client.force_login(officials["clerk_b"])
     assert client.get(f"/archive/completeness/?site={site.pk}").status_code == 404
+
+
+def test_the_excel_sheet_is_an_audit_event_and_a_typed_formula_stays_text(client, officials, areas, db):
+    from audit.models import AuditEvent
+
+    site = SiteFactory(area=areas["county"], name='=HYPERLINK("http://example.invalid","核查")')
+    type(site).objects.filter(pk=site.pk).update(stage="plan_approval")
+    client.force_login(officials["county_office"])
+    response = client.get(f"/archive/completeness/?site={site.pk}&format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s"
+    event = AuditEvent.objects.get(action="archive.completeness_export")
+    assert event.actor_username == "county_office" and event.data["site"] == site.pk and event.data["rows"] == 1

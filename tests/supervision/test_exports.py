@@ -4,7 +4,7 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
-from supervision.exports import append_row
+from documents.spreadsheets import append_row
 
 
 def test_a_cell_typed_as_a_formula_is_written_as_text():
