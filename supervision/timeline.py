@@ -288,14 +288,10 @@ def _posts_of(actor_ids, area_code: str) -> dict:
     before events stored their actor's posts; the page marks these 现任 (an opinion stores its own)."""
     from django.contrib.auth import get_user_model
 
-    from registry.roles import ROLES
-    from registry.scope import grants_of
+    from registry.posts_at import posts_over
 
-    posts = {}
-    for user in get_user_model().objects.filter(pk__in=[pk for pk in actor_ids if pk]):
-        posts[user.pk] = "、".join(ROLES[role].label for role, entries in sorted(grants_of(user).items())
-                                  if role in ROLES and any(area_code.startswith(p) for p, _ in entries))
-    return posts
+    return {user.pk: "、".join(post["label"] for post in posts_over(user, area_code))
+            for user in get_user_model().objects.filter(pk__in=[pk for pk in actor_ids if pk])}
 
 
 def _role_of(event, current: dict) -> tuple[str, bool]:
