@@ -157,3 +157,19 @@ def test_an_area_beyond_the_page_limit_points_to_a_smaller_area_or_the_command(c
     settings.ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = 2
     text = client.get(f"/archive/four-properties/?area={filed.area_code}").content.decode()
     assert 'data-four-properties="pass"' in text
+
+
+def test_the_command_with_record_stores_each_countys_result_as_the_nightly_job_does(filed, areas):
+    from archive.models import FourPropertiesRun
+
+    out = io.StringIO()
+    call_command("check_archive", "--record", "--area", "520999", stdout=out)
+    run = FourPropertiesRun.objects.get(area_code=areas["county"].code)
+    assert run.passed and "520999000000：四性检测通过" in out.getvalue()
+
+    ArchiveItem.objects.filter(file__household=filed).order_by("item_number").first().delete()
+    with pytest.raises(CommandError, match="1 个县"):
+        call_command("check_archive", "--record", "--area", "520999101201", stdout=io.StringIO())
+    assert not FourPropertiesRun.objects.filter(area_code=areas["county"].code).first().passed
+    with pytest.raises(CommandError, match="没有与"):
+        call_command("check_archive", "--record", "--area", "710000", stdout=io.StringIO())
