@@ -84,12 +84,17 @@ def refused_response(exc: Refused) -> Response:
 
 
 def _flatten(detail, prefix="") -> dict:
-    """DRF's nested error detail as {"field": [messages]}, nested paths joined with dots."""
+    """DRF's nested error detail as {"field": [messages]}: nested names joined with dots, list
+    positions in brackets (members[0].relation), the same paths the registry forms' errors use."""
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = "non_field_errors" if key in ("non_field_errors", "__all__") and not prefix else \
-                (f"{prefix}.{key}" if prefix else str(key))
+            if key in ("non_field_errors", "__all__") and not prefix:
+                name = "non_field_errors"
+            elif isinstance(key, int):  # a ListField's errors come keyed by index: members[0].relation
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             for k, v in _flatten(value, name).items():
                 out.setdefault(k, []).extend(v)
     elif isinstance(detail, list):

@@ -316,3 +316,11 @@ def test_moving_a_household_to_a_full_site_is_400(cast, areas, household_a, as_u
                                        format="json")
     assert_error(r, 400, "over_allocation")
     assert Household.objects.get(pk=household_a.pk).site_id is None
+
+
+def test_a_members_missing_field_is_named_with_the_same_path_as_its_other_errors(cast, as_user):
+    valid = make_id_number(seq=22)
+    members = [{"name": "甲", "id_number": valid, "employment": "local"}]  # no relation
+    body = assert_error(as_user(cast["clerk_a"]).post(URL, household_body(members=members, planned_floor_area="25"),
+                                                      format="json"), 400)
+    assert "members[0].relation" in body["fields"] and not any(k.startswith("members.") for k in body["fields"])
