@@ -233,7 +233,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # celery.app.trace logs one "Task … succeeded" line per task at INFO: inline (no REDIS_URL) that
+    # is one line per rendered document in the server's console; failures still log at ERROR.
+    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
 
