@@ -180,21 +180,17 @@ def update(user, household: Household, values: dict, request=None) -> tuple[Hous
 
 
 def _save_member(user, form, household, request):
-    member = form.instance
-    is_new = member.pk is None
-    before = {} if is_new else {n: form.initial.get(n) for n in form.changed_data if n in MemberForm.Meta.fields}
-    member = form.save(commit=False)
-    member.household = household
+    is_new = form.instance.pk is None
     if not is_new and not form.changed_data and not form.id_changed:
         return
+    changes = {} if is_new else HouseholdAdmin.member_changes(form)  # the admin's diff, before saving
+    member = form.save(commit=False)
+    member.household = household
     member.save()
     if is_new:
         record(user, "member.create", member, {"values": HouseholdAdmin.member_values(member), "via": "api"},
                request=request)
         return
-    changes = {n: {"before": v, "after": getattr(member, n)} for n, v in before.items() if v != getattr(member, n)}
-    if form.id_changed:
-        changes["id_number"] = {"before": form.masked_before, "after": member.id_number_masked}
     if changes:
         record(user, "member.change", member, {"changes": changes, "via": "api"}, request=request)
 

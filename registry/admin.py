@@ -446,17 +446,24 @@ class HouseholdAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
                 if form.has_changed():
                     events.append(("member.create", member, lambda m=member: {"values": self.member_values(m)}))
                 continue
-            changes = {}
-            before = {name: form.initial.get(name) for name in audited_fields(Member, form.changed_data)}
-            for name, value in before.items():
-                after = audit_value(member, name)
-                if value != after:
-                    changes[name] = {"before": value, "after": after}
-            if form.id_changed:
-                changes["id_number"] = {"before": form.masked_before, "after": member.id_number_masked}
+            changes = self.member_changes(form)
             if changes:
                 events.append(("member.change", member, {"changes": changes}))
         return events
+
+    @staticmethod
+    def member_changes(form) -> dict:
+        """{field: {"before", "after"}} of a validated MemberForm of an existing member (the instance
+        holds the new values until saved); ID numbers masked. The API's corrections use it too."""
+        member = form.instance
+        changes = {}
+        for name in audited_fields(Member, form.changed_data):
+            before, after = form.initial.get(name), audit_value(member, name)
+            if before != after:
+                changes[name] = {"before": before, "after": after}
+        if form.id_changed:
+            changes["id_number"] = {"before": form.masked_before, "after": member.id_number_masked}
+        return changes
 
     @staticmethod
     def member_values(member):

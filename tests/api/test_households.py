@@ -324,3 +324,16 @@ def test_a_members_missing_field_is_named_with_the_same_path_as_its_other_errors
     body = assert_error(as_user(cast["clerk_a"]).post(URL, household_body(members=members, planned_floor_area="25"),
                                                       format="json"), 400)
     assert "members[0].relation" in body["fields"] and not any(k.startswith("members.") for k in body["fields"])
+
+
+def test_a_member_corrected_through_the_api_is_audited_as_the_admin_does_it(cast, household_a, as_user):
+    head = household_a.members.get()
+    old_name, old_masked = head.name, head.id_number_masked
+    new_id = make_id_number(seq=31)
+    members = [{"id": head.pk, "name": "改名后", "relation": "head", "employment": "local", "id_number": new_id}]
+    r = as_user(cast["clerk_a"]).patch(f"{URL}{household_a.pk}/", {"members": members}, format="json")
+    assert r.status_code == 200, r.json()
+    changes = AuditEvent.objects.get(action="member.change", target_id=str(head.pk)).data["changes"]
+    assert changes["name"] == {"before": old_name, "after": "改名后"}
+    assert changes["id_number"]["before"] == old_masked and new_id not in str(changes)
+    assert changes["id_number"]["after"] == Member.objects.get(pk=head.pk).id_number_masked
