@@ -1,15 +1,17 @@
 """Which transitions a caller may perform on a case now, with what still stands in the way,
-and performing one — always through the one transition service (workflows/services.py,
-workflows/site_services.py). Nothing here decides a rule of its own: the listing asks the same
-questions the case page asks (services.available_steps, approvals.bulk.what_blocks, the task's
+and performing one — always through the one transition service (workflows/service.py,
+workflows/site_service.py). Nothing here decides a rule of its own: the listing asks the same
+questions the case page asks (service.available_steps, approvals.bulk.what_blocks, the task's
 holder, 审批分离), and execution is the service call, whose refusal is the answer.
 """
 
-from approvals import bulk, queue
+from approvals import bulk
+from workflows import worklist
 from registry.models import HouseholdStage as S
 from registry.models import KeptHouseReason
 from registry.policy import Violation
-from workflows import services, site_services, site_stages, stages
+from workflows.households import service, stages
+from workflows.sites import service as site_service, stages as site_stages
 from workflows.models import Decision, Opinion
 
 from .errors import ApiError, violation_list
@@ -28,7 +30,7 @@ def _holder_name(user):
 
 
 def _open_tasks(household):
-    tasks = queue.open_tasks().filter(**{queue.PROCESS + "household": household}).select_related("owner")
+    tasks = worklist.open_tasks().filter(**{worklist.PROCESS + "household": household}).select_related("owner")
     return {t.flow_task.name: t for t in tasks}
 
 
@@ -54,24 +56,24 @@ def household_transitions(household, user) -> list[dict]:
         stage = stages.STAGES[household.stage]
         tasks = _open_tasks(household)
         can_return = stages.previous_stage(household.stage) is not None
-        for step, _missing in services.available_steps(household, user):
+        for step, _missing in service.available_steps(household, user):
             unmet, moves_to = bulk.what_blocks(household, step.code, user)
             unmet = list(unmet)
             task = tasks.get(step.code)
             if task is not None and task.owner_id not in (None, user.pk):
                 unmet.append(Violation("claimed_by_other", "stage",
                                        f"该任务已由{_holder_name(task.owner)}领取，须其释放或由领导改派后方可办理。"))
-            if step.reviews and user.pk == services._previous_approver_id(household, stage, step):
+            if step.reviews and user.pk == service._previous_approver_id(household, stage, step):
                 unmet.append(Violation("own_submission", "stage", "不能审批本人提交或办理的上一环节（审批分离）。"))
             result.append(_entry(step.code, step.label, kind="step", unmet=unmet,
                                  decisions=("approve", "return") if can_return else ("approve",),
-                                 fields=services.STEP_FIELDS.get(step.code, ()), moves_to=moves_to,
+                                 fields=service.STEP_FIELDS.get(step.code, ()), moves_to=moves_to,
                                  needs=("opinion（退回时必填）",)))
     pending = _pending_removal(household)
     removable = household.stage in [s.code for s in stages.HOUSEHOLD_STAGES if s.removable]
-    if removable and pending is None and services.acting_role(user, stages.REMOVAL_REQUEST.roles, household):
+    if removable and pending is None and service.acting_role(user, stages.REMOVAL_REQUEST.roles, household):
         result.append(_entry(REMOVAL_REQUEST, stages.REMOVAL_REQUEST.label, kind="removal", needs=("reason",)))
-    if pending is not None and services.acting_role(user, stages.REMOVAL_APPROVAL.roles, household):
+    if pending is not None and service.acting_role(user, stages.REMOVAL_APPROVAL.roles, household):
         unmet = []
         if pending.actor_id == user.pk:
             unmet.append(Violation("own_submission", "stage", "不能审批本人提出的清退申请（审批分离）。"))
@@ -79,7 +81,7 @@ def household_transitions(household, user) -> list[dict]:
                              moves_to=S.REMOVED, needs=("approve（true 同意 / false 不同意）",
                                                         "opinion（不同意时必填）")))
     if household.stage in (S.MOVE_IN, S.DEMOLITION) and not household.old_house_kept and \
-            services.acting_role(user, stages.DEMOLITION_EXEMPTION_APPROVAL.roles, household):
+            service.acting_role(user, stages.DEMOLITION_EXEMPTION_APPROVAL.roles, household):
         result.append(_entry(EXEMPTION, stages.DEMOLITION_EXEMPTION_APPROVAL.label, kind="exemption",
                              needs=(f"reason（{'、'.join(KeptHouseReason.values)}）", "opinion")))
     return result
@@ -101,14 +103,14 @@ def perform_household(household, name, user, data, request):
     check_expected(household, data, lambda h: h.stage_round)
     opinion = data.get("opinion", "")
     if name == REMOVAL_REQUEST:
-        return services.request_removal(household.pk, actor=user, reason=data.get("reason") or opinion,
+        return service.request_removal(household.pk, actor=user, reason=data.get("reason") or opinion,
                                         request=request), "request"
     if name == REMOVAL_APPROVAL:
         approve = data.get("approve", True)
-        return services.decide_removal(household.pk, actor=user, approve=approve, opinion=opinion,
+        return service.decide_removal(household.pk, actor=user, approve=approve, opinion=opinion,
                                        request=request), "approve" if approve else "reject"
     if name == EXEMPTION:
-        return services.approve_demolition_exemption(household.pk, actor=user, reason=data.get("reason", ""),
+        return service.approve_demolition_exemption(household.pk, actor=user, reason=data.get("reason", ""),
                                                      opinion=opinion, request=request), "approve"
     if name not in HOUSEHOLD_STEPS:
         raise ApiError(404, "unknown_transition", f"没有名为“{name}”的办理环节。")
@@ -117,7 +119,7 @@ def perform_household(household, name, user, data, request):
         if data.get(field) is not None:
             changes[field] = data[field]
     decision = data.get("decision", Decision.APPROVE)
-    return services.decide(household.pk, step=name, actor=user, decision=decision, opinion=opinion,
+    return service.decide(household.pk, step=name, actor=user, decision=decision, opinion=opinion,
                            request=request, changes=changes or None), decision
 
 
@@ -133,15 +135,15 @@ def site_transitions(site, user) -> list[dict]:
         return result
     can_return = site_stages.previous_stage(site.stage) is not None
     done = None
-    for step, missing in site_services.available_steps(site, user):
+    for step, missing in site_service.available_steps(site, user):
         if done is None:
-            from workflows import site_conditions
+            from workflows.sites import conditions as site_conditions
 
             done = site_conditions.approved_steps(site)
         moves_to = site_stages.next_stage(site.stage) if set(stage.step_codes) <= done | {step.code} else None
         entry = _entry(step.code, step.label, kind="step", unmet=missing,
                        decisions=("approve", "return") if can_return else ("approve",),
-                       fields=site_services.STEP_FIELDS.get(step.code, ()), moves_to=moves_to,
+                       fields=site_service.STEP_FIELDS.get(step.code, ()), moves_to=moves_to,
                        needs=("opinion（退回时必填）",))
         entry["moves_to_label"] = site_stages.label(moves_to) if moves_to else None
         result.append(entry)
@@ -153,5 +155,5 @@ def perform_site(site, name, user, data, request):
     if name not in SITE_STEPS:
         raise ApiError(404, "unknown_transition", f"没有名为“{name}”的办理环节。")
     decision = data.get("decision", Decision.APPROVE)
-    return site_services.decide(site.pk, step=name, actor=user, decision=decision, opinion=data.get("opinion", ""),
+    return site_service.decide(site.pk, step=name, actor=user, decision=decision, opinion=data.get("opinion", ""),
                                 request=request, changes=dict(data.get("changes") or {}) or None), decision

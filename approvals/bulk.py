@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 
 from registry.models import Household
 from registry.policy import Violation
-from workflows import conditions, services, stages
+from workflows.households import conditions, service, stages
 
-from . import queue
+from workflows import worklist
 
-# The steps whose decision is an opinion only (services.STEP_FIELDS records nothing for them).
+# The steps whose decision is an opinion only (service.STEP_FIELDS records nothing for them).
 BULK_STEPS = frozenset({"township_review", "county_approval", "start_record", "township_acceptance",
-                        "resubmit_after_notice"}) - set(services.STEP_FIELDS)
+                        "resubmit_after_notice"}) - set(service.STEP_FIELDS)
 
 
 @dataclass
@@ -33,16 +33,16 @@ class PlanRow:
 
     @property
     def moves_to_label(self) -> str:
-        return queue.stage_label(self.moves_to) if self.moves_to else ""
+        return worklist.stage_label(self.moves_to) if self.moves_to else ""
 
 
 def what_blocks(household, step_code: str, actor) -> tuple[list[Violation], str | None]:
     """What would refuse approving `step_code` now, and where the household would go: the
     service's own checks, asked before the official submits (nothing is changed here)."""
-    available = dict((s.code, missing) for s, missing in services.available_steps(household, actor))
+    available = dict((s.code, missing) for s, missing in service.available_steps(household, actor))
     stage = stages.STAGES.get(household.stage)
     if stage is None or step_code not in stage.step_codes:
-        return [Violation("not_current_step", "stage", f"该户当前处于“{queue.stage_label(household.stage)}”阶段。")], None
+        return [Violation("not_current_step", "stage", f"该户当前处于“{worklist.stage_label(household.stage)}”阶段。")], None
     if step_code not in available:
         done = conditions.approved_steps(household)
         if step_code in done:
@@ -65,15 +65,15 @@ def what_blocks(household, step_code: str, actor) -> tuple[list[Violation], str 
 
 def plan(actor, task_ids) -> list[PlanRow]:
     """The rows of the confirmation page: tasks the actor can see, of bulk steps only."""
-    tasks = (queue.with_case(queue.open_tasks().filter(pk__in=list(task_ids)).filter(queue.visible_task_q(actor)))
-             .order_by(queue.HOUSEHOLD + "number"))
+    tasks = (worklist.with_case(worklist.open_tasks().filter(pk__in=list(task_ids)).filter(worklist.visible_task_q(actor)))
+             .order_by(worklist.HOUSEHOLD + "number"))
     tasks = [t for t in tasks if t.case_id is not None]  # site tasks are decided on the site's page
     households = Household.objects.in_bulk([t.case_id for t in tasks])
     result = []
     for task in tasks:
         code = task.flow_task.name
         household = households[task.case_id]
-        row = PlanRow(task.pk, household, code, queue.step_label(code))
+        row = PlanRow(task.pk, household, code, worklist.step_label(code))
         if code not in BULK_STEPS:
             row.blockers = [Violation("not_bulk", "step", "此环节须逐户办理（需录入数据）。")]
         elif task.owner_id not in (None, actor.pk):
@@ -102,11 +102,11 @@ def execute(actor, items, *, request=None) -> list[Result]:
             results.append(Result(row.household, row.step_label, False, row.blockers[0].message))
             continue
         try:
-            outcome = services.decide(row.household.pk, step=row.step, actor=actor, decision="approve",
+            outcome = service.decide(row.household.pk, step=row.step, actor=actor, decision="approve",
                                       opinion=opinions[row.task_id], request=request)
-        except services.Refused as exc:
+        except service.Refused as exc:
             results.append(Result(row.household, row.step_label, False, exc.message))
         else:
-            moved = f"，转入“{queue.stage_label(outcome.moved_to)}”" if outcome.moved_to else ""
+            moved = f"，转入“{worklist.stage_label(outcome.moved_to)}”" if outcome.moved_to else ""
             results.append(Result(row.household, row.step_label, True, f"已同意{moved}。"))
     return results

@@ -6,22 +6,22 @@ from django.utils.functional import SimpleLazyObject
 
 
 def _badge(user):
-    from . import queue
+    from workflows import worklist
 
-    if not (user.is_authenticated and queue.scope_q(user) != queue.NOTHING):
+    if not (user.is_authenticated and worklist.scope_q(user) != worklist.NOTHING):
         return None
-    return queue.bounded_count(queue.queue(user) | queue.inbox(user))
+    return worklist.bounded_count(worklist.queue(user) | worklist.inbox(user))
 
 
 def _findings_badge(user):
     from supervision.findings import awaiting_response_count
 
-    from . import queue
+    from workflows import worklist
 
     if not user.is_authenticated:
         return None
-    n = awaiting_response_count(user, queue.cap())
-    return None if n is None else queue.Bounded(min(n, queue.cap()), n > queue.cap())
+    n = awaiting_response_count(user, worklist.cap())
+    return None if n is None else worklist.Bounded(min(n, worklist.cap()), n > worklist.cap())
 
 
 def inbox_badge(request):

@@ -10,7 +10,7 @@ and filed into the evidence store in the same transaction as the entry.
 from django import forms
 from django.utils import timezone
 
-from workflows.site_models import FundSource, Milestone, SelfFundKind, SelfFundPurpose
+from workflows.models import FundSource, Milestone, SelfFundKind, SelfFundPurpose
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 MAX_PHOTOS = 6

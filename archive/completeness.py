@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from documents.models import EvidenceKind
 from documents.types import label_of
 from registry.models import Household, HouseholdStage, ResettlementMode, ResettlementSite
-from workflows import site_stages, stages
-from workflows.conditions import DEMOLITION_PHOTOS
+from workflows.sites import stages as site_stages
+from workflows.households import stages
+from workflows.households.conditions import DEMOLITION_PHOTOS
 
 from .models import ArchiveItem
 

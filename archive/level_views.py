@@ -14,7 +14,7 @@ from documents.permissions import ADD_DOCUMENT
 from documents.services import DocumentRenderError, generate_document
 from registry.models import AdminArea
 from registry.scope import area_q
-from workflows.document_types.level import LEVEL_RECORDS, check_request
+from workflows.records.level import LEVEL_RECORDS, check_request
 
 from .models import ArchiveItem
 

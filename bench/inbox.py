@@ -90,7 +90,7 @@ def grow(start, stop, villages, officials, rng):
 
     from registry.crypto import active_key_id, blind_index
     from registry.models import Household, Member
-    from workflows import flows
+    from workflows.households import flows
 
     now = timezone.now()
     weights = [share for _, _, share in TASK_MIX]
@@ -192,7 +192,7 @@ def main():
 
     from registry.models import AdminArea, AreaLevel
     from tests.conftest import make_official
-    from workflows import signals
+    from workflows.households import signals
 
     post_save.disconnect(signals.open_application, dispatch_uid="workflows.open_application")
     settings.ALLOWED_HOSTS = ["*"]

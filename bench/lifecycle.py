@@ -66,7 +66,7 @@ def main():
     from documents.evidence.services import ingest_evidence
     from registry.models import AreaLevel, Household
     from registry.models import HouseholdStage as S
-    from workflows import paperwork, services
+    from workflows.households import paperwork, service
 
     county = AreaFactory(code="520999000000", name="示例县", level=AreaLevel.COUNTY)
     town = AreaFactory(code="520999101000", name="城关镇", level=AreaLevel.TOWNSHIP, parent=county)
@@ -92,7 +92,7 @@ def main():
             reset_queries()  # the log is capped at 9000 entries; a full log captures nothing
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
-                services.decide(h.pk, step=step, actor=actor, decision="approve", opinion="同意")
+                service.decide(h.pk, step=step, actor=actor, decision="approve", opinion="同意")
                 times.append(time.perf_counter() - start)
             queries.append(len(captured))
         return times, queries
@@ -121,7 +121,7 @@ def main():
     t_docs = []
     for h in with_docs:
         start = time.perf_counter()
-        services.decide(h.pk, step="submit_application", actor=clerk, decision="approve", opinion="同意")
+        service.decide(h.pk, step="submit_application", actor=clerk, decision="approve", opinion="同意")
         t_docs.append(time.perf_counter() - start)  # includes the post-commit 申请表 render
 
     print(f"\nPostgreSQL, {args.households} households, through workflows.services.decide "

@@ -64,14 +64,14 @@ def stage_label(code, scope: str = "household") -> str:
 
 
 def _household_steps():
-    from workflows import stages
+    from workflows.households import stages
 
     yield from (step for stage in stages.HOUSEHOLD_STAGES for step in stage.steps)
     yield from (stages.REMOVAL_REQUEST, stages.REMOVAL_APPROVAL, stages.DEMOLITION_EXEMPTION_APPROVAL)
 
 
 def _site_steps():
-    from workflows import site_stages
+    from workflows.sites import stages as site_stages
 
     yield from (step for stage in site_stages.SITE_STAGES for step in stage.steps)
     yield from site_stages.JOINT_REVIEW_STEPS.values()
@@ -101,7 +101,8 @@ def _role_label(code) -> str:
 
 
 def _kind_label(code) -> str:
-    from workflows import evidence, site_conditions
+    from workflows.households import evidence
+    from workflows.sites import conditions as site_conditions
 
     found = evidence.kind_label(code)
     return site_conditions.kind_label(code) if found == code else found
@@ -114,7 +115,8 @@ def _doc_type_label(code) -> str:
 
 
 def _signature_label(code) -> str:
-    from workflows import site_stages, stages
+    from workflows.sites import stages as site_stages
+    from workflows.households import stages
 
     return stages.SIGNATURE_LEVELS.get(code) or site_stages.SIGNATURE_LEVELS.get(code) or str(code)
 

@@ -6,6 +6,8 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "搬迁流程"
 
     def ready(self):
-        from . import document_types  # noqa: F401  (the lifecycle's document types, for get_spec anywhere)
-        from . import signals  # noqa: F401
-        from . import site_admin, site_documents, site_signals  # noqa: F401  (the site lifecycle, issue 5)
+        # Imported for their side effects once the models are loaded: document types register with
+        # the documents engine, signal receivers connect, admin pages register.
+        from workflows.households import document_types, signals  # noqa: F401
+        from workflows.records import ledgers, level  # noqa: F401
+        from workflows.sites import admin, document_types as site_document_types, signals as site_signals  # noqa: F401

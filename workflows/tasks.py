@@ -7,7 +7,7 @@ from celery import shared_task
 def close_due_notices():
     import config.urls  # noqa: F401  (viewflow needs the URLconf loaded to reverse task URLs)
 
-    from .batches import close_due_notices as close
+    from workflows.households.batches import close_due_notices as close
 
     result = close()
     return {"moved": len(result["moved"]), "waiting": len(result["waiting"])}
@@ -18,6 +18,6 @@ def render_lifecycle_documents(kinds, actor_id, household_ids, single, options):
     """The documents a committed lifecycle move calls for (see workflows.paperwork)."""
     import config.urls  # noqa: F401
 
-    from .paperwork import render_now
+    from workflows.households.paperwork import render_now
 
     render_now(kinds, actor_id, household_ids, single, options)

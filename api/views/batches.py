@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from registry.models import AdminArea, AreaLevel
 from registry.scope import area_q, get_object_for
-from workflows import batches
+from workflows.households import batches
 from workflows.models import MeetingType, NoticeBatch, Objection
 
 from .. import idempotency

@@ -27,7 +27,7 @@ from documents.views.evidence import _ClientNameParser
 from registry.models import HouseholdStage, SiteStage
 from registry.scope import area_q, covers, get_household_for, get_site_for
 from supervision.timeline import household_timeline, site_timeline
-from workflows import site_services, site_stages
+from workflows.sites import service as site_service, stages as site_stages
 
 from .. import idempotency, transitions
 from ..errors import ApiError
@@ -70,7 +70,7 @@ class CaseKind:
 
 
 def _site_round(site):
-    return site_services.project_of(site).stage_round
+    return site_service.project_of(site).stage_round
 
 
 HOUSEHOLD = CaseKind("搬迁户", get_household_for, READ_HOUSEHOLD, "household", household_timeline,

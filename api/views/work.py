@@ -7,11 +7,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import queue, tasks_service
+from workflows import worklist, claims
 from registry.models import AdminArea, ResettlementSite, SiteKind, SiteStage
 from registry.roles import ROLES
 from registry.scope import area_q, get_site_for, grants_of
-from workflows import site_stages
+from workflows.sites import stages as site_stages
 
 from .. import idempotency, site_edit
 from ..pagination import ByUpdate, Cursor
@@ -70,17 +70,17 @@ class TaskList(GenericAPIView):
         box = validated(BoxSerializer, {k: v for k, v in request.query_params.items() if k == "box"})["box"]
         user = request.user
         if box == "inbox":
-            tasks = queue.inbox(user)
+            tasks = worklist.inbox(user)
         elif box == "queue":
-            tasks = queue.queue(user)
+            tasks = worklist.queue(user)
         else:
-            tasks = queue.inbox(user) | queue.queue(user)
-        page = self.paginate_queryset(queue.with_case(tasks))
-        return self.get_paginated_response(TaskSerializer(task_data(queue.rows(page), user), many=True).data)
+            tasks = worklist.inbox(user) | worklist.queue(user)
+        page = self.paginate_queryset(worklist.with_case(tasks))
+        return self.get_paginated_response(TaskSerializer(task_data(worklist.rows(page), user), many=True).data)
 
 
 def _one_task(user, pk):
-    rows = queue.rows(queue.with_case(queue.open_tasks().filter(pk=pk)))
+    rows = worklist.rows(worklist.with_case(worklist.open_tasks().filter(pk=pk)))
     return TaskSerializer(task_data(rows, user)[0]).data if rows else None
 
 
@@ -91,7 +91,7 @@ class TaskClaim(APIView):
         require_acting_post(request)
 
         def act():
-            tasks_service.claim(pk, actor=request.user, request=request)
+            claims.claim(pk, actor=request.user, request=request)
             return Response(_one_task(request.user, pk))
 
         return idempotency.run(request, act)
@@ -104,7 +104,7 @@ class TaskRelease(APIView):
         require_acting_post(request)
 
         def act():
-            tasks_service.release(pk, actor=request.user, request=request)
+            claims.release(pk, actor=request.user, request=request)
             return Response(_one_task(request.user, pk))
 
         return idempotency.run(request, act)

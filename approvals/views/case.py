@@ -25,11 +25,12 @@ from registry.roles import ROLES
 from registry.reads import record_auditor_read
 from registry.scope import area_q, get_household_for
 from supervision import findings as supervision_findings
-from workflows import conditions, deadlines, services, stages
-from workflows import evidence as wf_evidence
+from workflows.households import conditions, deadlines, service, stages
+from workflows.households import evidence as wf_evidence
 from workflows.models import Decision, Opinion
 
-from .. import bulk, queue, tasks_service
+from approvals import bulk
+from workflows import worklist, claims
 from ..forms import DecisionForm, RemovalDecisionForm, RemovalRequestForm, add_violations
 from . import refusal_status
 
@@ -43,7 +44,7 @@ def _name(user):
 
 
 def _open_tasks(household):
-    tasks = (queue.open_tasks().filter(**{queue.PROCESS + "household": household}).select_related("owner")
+    tasks = (worklist.open_tasks().filter(**{worklist.PROCESS + "household": household}).select_related("owner")
              .order_by("id"))
     return {t.flow_task.name: t for t in tasks}
 
@@ -51,7 +52,7 @@ def _open_tasks(household):
 def _officers(household):
     ids = set()
     for role in (stages.REVIEWER, stages.LEADER):
-        ids |= set(tasks_service.eligible_officials(role, household).values_list("pk", flat=True))
+        ids |= set(claims.eligible_officials(role, household).values_list("pk", flat=True))
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
@@ -65,8 +66,8 @@ def _step_forms(request, household, bound=None):
     """One form per step the user may act on now, with what still blocks approving it."""
     tasks = _open_tasks(household)
     result = []
-    for step, _missing in services.available_steps(household, request.user):
-        fields = services.STEP_FIELDS.get(step.code, set())
+    for step, _missing in service.available_steps(household, request.user):
+        fields = service.STEP_FIELDS.get(step.code, set())
         if bound is not None and bound.prefix == step.code:
             form = bound
         else:
@@ -77,7 +78,7 @@ def _step_forms(request, household, bound=None):
         task = tasks.get(step.code)
         held_by_other = task is not None and task.owner_id not in (None, request.user.pk)
         result.append(SimpleNamespace(
-            step=step, form=form, blockers=blockers, moves_to=queue.stage_label(moves_to) if moves_to else "",
+            step=step, form=form, blockers=blockers, moves_to=worklist.stage_label(moves_to) if moves_to else "",
             task=task, held_by_other=held_by_other, holder=_name(task.owner) if task and task.owner else "",
             can_return=stages.previous_stage(household.stage) is not None,
             evidence=[(k, wf_evidence.kind_label(k), k in wf_evidence.present_kinds(household))
@@ -98,9 +99,9 @@ def _removal(request, household, bound_request=None, bound_decision=None):
     pending = _pending_removal(household)
     removable = household.stage in [s.code for s in stages.HOUSEHOLD_STAGES if s.removable]
     can_request = (removable and pending is None
-                   and services.acting_role(user, stages.REMOVAL_REQUEST.roles, household) is not None)
+                   and service.acting_role(user, stages.REMOVAL_REQUEST.roles, household) is not None)
     can_decide = (pending is not None
-                  and services.acting_role(user, stages.REMOVAL_APPROVAL.roles, household) is not None)
+                  and service.acting_role(user, stages.REMOVAL_APPROVAL.roles, household) is not None)
     return SimpleNamespace(
         pending=pending, pending_by=_name(pending.actor) if pending else "",
         own_request=pending is not None and pending.actor_id == user.pk,
@@ -116,7 +117,7 @@ def _timeline(household):
     entries = []
     for o in Opinion.objects.filter(household=household).select_related("actor").order_by("created_at", "id"):
         entries.append(SimpleNamespace(
-            at=o.created_at, stage=queue.stage_label(o.stage), round=o.round,
+            at=o.created_at, stage=worklist.stage_label(o.stage), round=o.round,
             what=_opinion_step_label(o.step), decision=o.get_decision_display(), decision_code=o.decision,
             text=o.text, who=_name(o.actor), role=ROLES[o.role].label if o.role in ROLES else "",
         ))
@@ -124,13 +125,13 @@ def _timeline(household):
                                        action__in=list(TASK_EVENTS)).order_by("id")
     for e in events:
         data = e.data or {}
-        detail = queue.step_label(data.get("step", ""))
+        detail = worklist.step_label(data.get("step", ""))
         if e.action == "task.reassign":
             detail += f"：{data.get('previous_owner') or '（未领取）'} → {data.get('new_owner')}"
             if data.get("reason"):
                 detail += f"（{data['reason']}）"
         entries.append(SimpleNamespace(
-            at=e.occurred_at, stage=queue.stage_label(data.get("stage", "")), round=data.get("round"),
+            at=e.occurred_at, stage=worklist.stage_label(data.get("stage", "")), round=data.get("round"),
             what=TASK_EVENTS[e.action], decision="", decision_code="task", text=detail, who=e.actor_username,
             role="",
         ))
@@ -145,7 +146,7 @@ def _opinion_step_label(code):
                stages.DEMOLITION_EXEMPTION_APPROVAL.code: stages.DEMOLITION_EXEMPTION_APPROVAL.label}
     if code in special:
         return special[code]
-    definition = queue.step_def(code)
+    definition = worklist.step_def(code)
     return definition.label if definition else code
 
 
@@ -171,11 +172,11 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
         "overdue": deadlines.is_overdue(household),
         "stage_blockers": [b for b in conditions.forward_blockers(household) if b.code != "no_next_stage"]
         if household.stage in stages.STAGES else [],
-        "tasks": [SimpleNamespace(task=t, label=queue.step_label(code), holder=_name(t.owner) if t.owner else "",
+        "tasks": [SimpleNamespace(task=t, label=worklist.step_label(code), holder=_name(t.owner) if t.owner else "",
                                   mine=t.owner_id == user.pk,
-                                  can_claim=t.owner_id is None and services.acting_role(
-                                      user, (tasks_service._role_of(t),), household) is not None,
-                                  can_reassign=queue.is_supervisor_of(user, household))
+                                  can_claim=t.owner_id is None and service.acting_role(
+                                      user, (claims._role_of(t),), household) is not None,
+                                  can_reassign=worklist.is_supervisor_of(user, household))
                   for code, t in tasks.items()],
         "step_forms": _step_forms(request, household, bound),
         "removal": _removal(request, household, bound_request, bound_decision),
@@ -231,7 +232,7 @@ def _refused(request, household, exc, **bound):
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_for(request.user, pk)
     step = request.POST.get("step_code", "")
-    fields = services.STEP_FIELDS.get(step, set())
+    fields = service.STEP_FIELDS.get(step, set())
     form = DecisionForm(request.POST, step_fields=fields, prefix=step,
                         officers=_officers(household) if "follow_up_officer" in fields else None)
     if _stale(household, form):
@@ -245,15 +246,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "approvals/case.html", _context(request, household, bound=form), status=409)
     data = form.cleaned_data
     try:
-        outcome = services.decide(household.pk, step=step, actor=request.user, decision=data["decision"],
+        outcome = service.decide(household.pk, step=step, actor=request.user, decision=data["decision"],
                                   opinion=data["opinion"], request=request, changes=form.changes() or None)
-    except services.Refused as exc:
+    except service.Refused as exc:
         return _refused(request, household, exc, bound=form)
-    label = queue.step_label(step)
+    label = worklist.step_label(step)
     if data["decision"] == Decision.RETURN:
-        messages.success(request, f"已退回“{label}”，该户回到“{queue.stage_label(outcome.moved_to)}”阶段。")
+        messages.success(request, f"已退回“{label}”，该户回到“{worklist.stage_label(outcome.moved_to)}”阶段。")
     elif outcome.moved_to:
-        messages.success(request, f"已同意“{label}”，该户进入“{queue.stage_label(outcome.moved_to)}”阶段。")
+        messages.success(request, f"已同意“{label}”，该户进入“{worklist.stage_label(outcome.moved_to)}”阶段。")
     else:
         messages.success(request, f"已同意“{label}”。")
     for warning in outcome.warnings:
@@ -272,9 +273,9 @@ def removal_request(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "approvals/case.html", _context(request, household, bound_request=form), status=400)
     try:
-        services.request_removal(household.pk, actor=request.user, reason=form.cleaned_data["reason"],
+        service.request_removal(household.pk, actor=request.user, reason=form.cleaned_data["reason"],
                                  request=request)
-    except services.Refused as exc:
+    except service.Refused as exc:
         return _refused(request, household, exc, bound_request=form)
     messages.success(request, "已提出清退申请，待县易地扶贫搬迁办公室审批。")
     return redirect("approvals:case", pk=household.pk)
@@ -291,9 +292,9 @@ def removal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "approvals/case.html", _context(request, household, bound_decision=form), status=400)
     try:
-        outcome = services.decide_removal(household.pk, actor=request.user, approve=form.cleaned_data["approve"],
+        outcome = service.decide_removal(household.pk, actor=request.user, approve=form.cleaned_data["approve"],
                                           opinion=form.cleaned_data["opinion"], request=request)
-    except services.Refused as exc:
+    except service.Refused as exc:
         return _refused(request, household, exc, bound_decision=form)
     messages.success(request, "已同意清退，该户已清退。" if outcome.moved_to else "已不同意清退，该户继续办理。")
     return redirect("approvals:case", pk=household.pk)

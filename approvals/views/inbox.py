@@ -25,9 +25,9 @@ from django.db.models import F, Q
 
 from registry.scope import NOTHING, area_q, grants_of, prefixes_for
 from supervision import findings as supervision_findings
-from workflows.services import Refused
+from workflows.households.service import Refused
 
-from .. import queue, tasks_service
+from workflows import worklist, claims
 from ..bulk import BULK_STEPS
 from ..forms import IdSearchForm, InboxFilterForm, ReassignForm
 from . import refusal_status
@@ -60,40 +60,40 @@ def _site_choices(user):
 
 def _base(user, tab):
     if tab == "queue":
-        return queue.queue(user)
+        return worklist.queue(user)
     if tab == "area":
-        return queue.supervised(user)
-    return queue.inbox(user)
+        return worklist.supervised(user)
+    return worklist.inbox(user)
 
 
 def _filtered(qs, form, id_search):
     form.is_valid()
     data = getattr(form, "cleaned_data", {})  # the fields that validated still filter
     if data.get("step"):
-        qs = queue.filter_step(qs, data["step"])
+        qs = worklist.filter_step(qs, data["step"])
     if data.get("area"):
         code = data["area"]
-        qs = qs.filter(**{queue.AREA_FIELD + "__startswith": code[: PREFIX_LENGTH[level_of_code(code)]]})
+        qs = qs.filter(**{worklist.AREA_FIELD + "__startswith": code[: PREFIX_LENGTH[level_of_code(code)]]})
     if data.get("site"):
-        qs = qs.filter(**{queue.HOUSEHOLD + "site_id": data["site"]})
+        qs = qs.filter(**{worklist.HOUSEHOLD + "site_id": data["site"]})
     if data.get("overdue"):
-        qs = queue.overdue_filter(qs)
+        qs = worklist.overdue_filter(qs)
     q = data.get("q")
     if q:
         if q.isdigit():
-            qs = qs.filter(**{queue.HOUSEHOLD + "number__startswith": q})
+            qs = qs.filter(**{worklist.HOUSEHOLD + "number__startswith": q})
         else:
             heads = Member.objects.filter(relation="head", name__startswith=q).values("household_id")
-            qs = qs.filter(**{queue.PROCESS + "household_id__in": heads})
+            qs = qs.filter(**{worklist.PROCESS + "household_id__in": heads})
     if id_search is not None:
-        qs = qs.filter(**{queue.PROCESS + "household_id__in": id_search["ids"]})
+        qs = qs.filter(**{worklist.PROCESS + "household_id__in": id_search["ids"]})
     return qs
 
 
 # Each sort is one key and the task id as tiebreaker, both in the key's direction; a household
 # number is NULL for a site's tasks, which come last whatever the database's NULL order.
 SORTS = {"": ("created", False, False), "newest": ("created", True, False),
-         "number": (queue.HOUSEHOLD + "number", False, True)}
+         "number": (worklist.HOUSEHOLD + "number", False, True)}
 CURSOR_SALT = "approvals.inbox.cursor"
 
 
@@ -170,15 +170,15 @@ class KeysetPage:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
-    is_supervisor = queue.supervisor_q(user) != queue.NOTHING
+    is_supervisor = worklist.supervisor_q(user) != worklist.NOTHING
     tabs = [(code, label) for code, label in TABS if code != "area" or is_supervisor]
-    tab_counts = {code: queue.bounded_count(_base(user, code)) for code, _ in tabs}
+    tab_counts = {code: worklist.bounded_count(_base(user, code)) for code, _ in tabs}
     tab = request.GET.get("tab")
     if tab not in dict(tabs):
         tab = "inbox" if tab_counts["inbox"] or not tab_counts["queue"] else "queue"
 
-    codes = queue.steps_for(user) if tab != "area" else [c for c in queue.step_nodes()]
-    form = InboxFilterForm(request.GET or None, steps=[(c, queue.step_label(c)) for c in codes],
+    codes = worklist.steps_for(user) if tab != "area" else [c for c in worklist.step_nodes()]
+    form = InboxFilterForm(request.GET or None, steps=[(c, worklist.step_label(c)) for c in codes],
                            areas=_area_choices(user), sites=_site_choices(user))
     id_search = request.session.get(ID_SEARCH_KEY) if request.GET.get("idsearch") else None
 
@@ -191,8 +191,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         number = 1
     after = _read_cursor(sort, request.GET["after"]) if request.GET.get("after") else None
     before = _read_cursor(sort, request.GET["before"]) if request.GET.get("before") and after is None else None
-    page = KeysetPage(queue.with_case(qs), sort, number, _page_size(), after=after, before=before)
-    rows = queue.rows(page.object_list)
+    page = KeysetPage(worklist.with_case(qs), sort, number, _page_size(), after=after, before=before)
+    rows = worklist.rows(page.object_list)
 
     params = request.GET.copy()
     for key in ("page", "after", "before"):
@@ -205,18 +205,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "id_search": id_search,
         "page": page,
         "rows": rows,
-        "step_counts": queue.counts_per_step(base, codes),
+        "step_counts": worklist.counts_per_step(base, codes),
         "query": params.urlencode(),
         "step_query": _without(params, "step"),
         "is_supervisor": is_supervisor,
         "bulk_steps": BULK_STEPS,
-        "roles": queue.role_labels(user),
+        "roles": worklist.role_labels(user),
         # 督查问题: the open findings the user's posts must rectify (supervision's scoping function).
         **_findings_section(user),
         # The navigation badge is the queue plus the inbox, counted above already.
-        "inbox_badge": queue.Bounded(min(tab_counts["inbox"].value + tab_counts["queue"].value, queue.cap()),
+        "inbox_badge": worklist.Bounded(min(tab_counts["inbox"].value + tab_counts["queue"].value, worklist.cap()),
                                      tab_counts["inbox"].more or tab_counts["queue"].more
-                                     or tab_counts["inbox"].value + tab_counts["queue"].value > queue.cap()),
+                                     or tab_counts["inbox"].value + tab_counts["queue"].value > worklist.cap()),
     })
 
 
@@ -270,7 +270,7 @@ def _report(request, exc: Refused):
 @require_POST
 def claim(request: HttpRequest, task_pk: int) -> HttpResponse:
     try:
-        tasks_service.claim(task_pk, actor=request.user, request=request)
+        claims.claim(task_pk, actor=request.user, request=request)
     except Refused as exc:
         if refusal_status(exc) == 404:
             raise Http404(exc.message)
@@ -284,7 +284,7 @@ def claim(request: HttpRequest, task_pk: int) -> HttpResponse:
 @require_POST
 def release(request: HttpRequest, task_pk: int) -> HttpResponse:
     try:
-        tasks_service.release(task_pk, actor=request.user, request=request)
+        claims.release(task_pk, actor=request.user, request=request)
     except Refused as exc:
         if refusal_status(exc) == 404:
             raise Http404(exc.message)
@@ -299,20 +299,20 @@ def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
     """The supervisor's form: who may take over this task (same post, same area)."""
     from viewflow.workflow.models import Task
 
-    task = (queue.with_case(queue.supervised(request.user).filter(pk=task_pk)).first())
+    task = (worklist.with_case(worklist.supervised(request.user).filter(pk=task_pk)).first())
     if task is None:
         raise Http404("未找到该任务，或不在您的管辖范围内。")
-    row = queue.rows([task])[0]
+    row = worklist.rows([task])[0]
     process = Task.objects.get(pk=task.pk).process.coerced
     household = getattr(process, "household", None) or process.site
-    officials = tasks_service.eligible_officials(tasks_service._role_of(task), household)
+    officials = claims.eligible_officials(claims._role_of(task), household)
     if task.owner_id:
         officials = officials.exclude(pk=task.owner_id)
     form = ReassignForm(request.POST or None, officials=officials)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            tasks_service.reassign(task.pk, actor=request.user, to_user=form.cleaned_data["to_user"],
+            claims.reassign(task.pk, actor=request.user, to_user=form.cleaned_data["to_user"],
                                    reason=form.cleaned_data["reason"], request=request)
         except Refused as exc:
             status = refusal_status(exc)

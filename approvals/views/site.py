@@ -26,13 +26,18 @@ from registry.roles import ROLES
 from registry.scope import area_q, get_site_for
 from registry.views import household_rows
 from supervision import findings as supervision_findings
-from workflows import site_conditions, site_progress, site_services, site_stages
+from workflows.sites import (
+    conditions as site_conditions,
+    progress as site_progress,
+    service as site_service,
+    stages as site_stages,
+)
 from workflows.models import Decision
-from workflows.services import acting_role
-from workflows.site_funds import funds_position
-from workflows.site_models import FundEntry, Milestone, SelfFundEntry, SiteOpinion
+from workflows.households.service import acting_role
+from workflows.sites.funds import funds_position
+from workflows.models import FundEntry, Milestone, SelfFundEntry, SiteOpinion
 
-from .. import queue, tasks_service
+from workflows import worklist, claims
 from ..forms import DecisionForm, add_violations
 from . import refusal_status
 from .site_entries import entry_forms
@@ -42,12 +47,12 @@ MILESTONE_FIELDS = [(Milestone.START, "start_by"), (Milestone.STRUCTURE, "struct
 
 
 class SiteDecisionForm(DecisionForm):
-    """The decision plus the figures a site step records (site_services.STEP_FIELDS)."""
+    """The decision plus the figures a site step records (site_service.STEP_FIELDS)."""
 
     def __init__(self, *args, site=None, **kwargs):
-        fields = site_services.STEP_FIELDS.get(kwargs.pop("step_code", ""), set())
+        fields = site_service.STEP_FIELDS.get(kwargs.pop("step_code", ""), set())
         super().__init__(*args, **kwargs)
-        from workflows.site_models import SiteProject
+        from workflows.models import SiteProject
 
         def label(name):
             return str(SiteProject._meta.get_field(name).verbose_name)
@@ -72,7 +77,7 @@ class SiteDecisionForm(DecisionForm):
         if "follow_up_officer" in fields:
             officers = set()
             for role in site_stages.FOLLOW_UP_OFFICER_ROLES:
-                officers |= set(tasks_service.eligible_officials(role, site).values_list("pk", flat=True))
+                officers |= set(claims.eligible_officials(role, site).values_list("pk", flat=True))
             from django.contrib.auth import get_user_model
 
             self.fields["follow_up_officer"] = forms.ModelChoiceField(
@@ -136,10 +141,10 @@ def _joint_review(site):
 
 
 def _step_forms(request, site, project, bound=None):
-    tasks = {t.flow_task.name: t for t in queue.open_tasks().filter(**{queue.SITE_PROCESS + "site": site})
+    tasks = {t.flow_task.name: t for t in worklist.open_tasks().filter(**{worklist.SITE_PROCESS + "site": site})
              .select_related("owner")}
     result = []
-    for step, missing in site_services.available_steps(site, request.user):
+    for step, missing in site_service.available_steps(site, request.user):
         if bound is not None and bound.prefix == step.code:
             form = bound
         else:
@@ -167,7 +172,7 @@ def _step_forms(request, site, project, bound=None):
 
 def _context(request, site, bound=None, entry_bound=None):
     user = request.user
-    project = site_services.project_of(site)
+    project = site_service.project_of(site)
     reports = list(site.progress_reports.select_related("reported_by").order_by("reported_on", "id"))
     stage = site_stages.stage(site.stage)
     due = project.stage_entered_at + datetime.timedelta(days=stage.deadline_days) if stage else None
@@ -208,11 +213,11 @@ def _context(request, site, bound=None, entry_bound=None):
         "evidence": Evidence.objects.filter(site=site).filter(area_q(user, READ_SITE)).order_by("-uploaded_at")[:40],
         "can_upload": user.has_perm(ADD_EVIDENCE, site),
         "step_forms": step_forms,
-        "tasks": [SimpleNamespace(task=t, label=queue.step_label(code), holder=_name(t.owner) if t.owner else "",
+        "tasks": [SimpleNamespace(task=t, label=worklist.step_label(code), holder=_name(t.owner) if t.owner else "",
                                   mine=t.owner_id == user.pk,
                                   can_claim=t.owner_id is None and acting_role(
-                                      user, (tasks_service._role_of(t),), site) is not None,
-                                  can_reassign=queue.is_supervisor_of(user, site))
+                                      user, (claims._role_of(t),), site) is not None,
+                                  can_reassign=worklist.is_supervisor_of(user, site))
                   for code, t in tasks.items()],
         "opinions": _with_labels(SiteOpinion.objects.filter(site=site).select_related("actor").order_by("created_at", "id")),
         # 督查问题 (supervision): the site's findings the user may see; auditors file from here.
@@ -226,7 +231,7 @@ def _context(request, site, bound=None, entry_bound=None):
 def _with_labels(opinions):
     found = list(opinions)
     for o in found:
-        o.step_label = queue.step_label(o.step)
+        o.step_label = worklist.step_label(o.step)
     return found
 
 
@@ -241,7 +246,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_decide(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_site_for(request.user, pk)
-    project = site_services.project_of(site)
+    project = site_service.project_of(site)
     step = request.POST.get("step_code", "")
     form = SiteDecisionForm(request.POST, step_code=step, site=site, prefix=step)
     data = form.data
@@ -251,10 +256,10 @@ def site_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "approvals/site.html", _context(request, site, bound=form), status=400)
     try:
-        outcome = site_services.decide(site.pk, step=step, actor=request.user, decision=form.cleaned_data["decision"],
+        outcome = site_service.decide(site.pk, step=step, actor=request.user, decision=form.cleaned_data["decision"],
                                        opinion=form.cleaned_data["opinion"], request=request,
                                        changes=form.changes() or None)
-    except site_services.Refused as exc:
+    except site_service.Refused as exc:
         status = refusal_status(exc)
         if status == 404:
             raise Http404(exc.message)
@@ -263,7 +268,7 @@ def site_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("approvals:site", pk=site.pk)
         add_violations(form, exc.violations)
         return render(request, "approvals/site.html", _context(request, site, bound=form), status=status)
-    label = queue.step_label(step)
+    label = worklist.step_label(step)
     if form.cleaned_data["decision"] == Decision.RETURN:
         messages.success(request, f"已退回“{label}”。")
     elif outcome.moved_to:

@@ -8,7 +8,7 @@ from registry.models import Household
 from registry.models import HouseholdStage as S
 from tests.api.helpers import household_body, png_file, transition, upload_evidence
 from tests.workflows.conftest import days_ago
-from workflows import batches
+from workflows.households import batches
 from workflows.models import Opinion
 
 

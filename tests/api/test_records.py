@@ -111,11 +111,11 @@ def test_json_body_on_upload_is_415(cast, household, as_user):
 
 @pytest.fixture
 def rendered(household, officials, give, django_capture_on_commit_callbacks):
-    from workflows import services
+    from workflows.households import service
 
     give(household, "hukou_scan", "current_house_photo", "signed_application")
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide(household.pk, step="submit_application", actor=officials["clerk_a"], decision="approve",
+        service.decide(household.pk, step="submit_application", actor=officials["clerk_a"], decision="approve",
                         opinion="同意")
     return household
 

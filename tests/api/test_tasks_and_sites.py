@@ -7,7 +7,7 @@ from registry.models import SiteStage as T
 from tests.api.conftest import assert_error
 from tests.api.helpers import png_file
 from tests.factories import SiteFactory
-from workflows.site_lifecycle import SiteLifecycle
+from workflows.sites.lifecycle import SiteLifecycle
 
 
 def submit_task(client):

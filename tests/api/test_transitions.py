@@ -181,12 +181,12 @@ def test_own_removal_request_cannot_be_approved(cast, household, as_user):
 
 
 def test_a_task_claimed_by_another_is_shown_and_refused(cast, areas, household, give, as_user):
-    from approvals import queue, tasks_service
+    from workflows import worklist, claims
     from tests.conftest import make_official
 
     second = make_official("clerk_a2", "role_village_clerk", areas["village_a"])
-    task = queue.queue(second).get()
-    tasks_service.claim(task.pk, actor=second)
+    task = worklist.queue(second).get()
+    claims.claim(task.pk, actor=second)
     give(household, *APPLICATION)
     offer = as_user(cast["clerk_a"]).get(url(household)).json()["transitions"][0]
     assert offer["available"] is False and offer["unmet"][-1]["code"] == "claimed_by_other"

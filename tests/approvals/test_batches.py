@@ -12,7 +12,7 @@ from documents.models import Document
 from registry.models import HouseholdStage as S
 from tests.factories import HouseholdFactory
 from tests.workflows.conftest import days_ago, upload
-from workflows import batches, services
+from workflows.households import batches, service
 from workflows.models import NoticeBatch, Objection, Opinion
 
 
@@ -23,7 +23,7 @@ def fresh(household):
 @pytest.fixture
 def in_review(officials, give, household):
     give(household, "hukou_scan", "current_house_photo", "signed_application")
-    services.decide(household.pk, step="submit_application", actor=officials["clerk_a"], decision="approve")
+    service.decide(household.pk, step="submit_application", actor=officials["clerk_a"], decision="approve")
     return household
 
 
@@ -138,7 +138,7 @@ def test_a_clean_batch_is_approved_in_bulk_each_household_with_its_own_opinion(o
     households = [HouseholdFactory(village=areas["village_a"]) for _ in range(3)]
     for h in households:
         give(h, "hukou_scan", "current_house_photo", "signed_application")
-        services.decide(h.pk, step="submit_application", actor=officials["clerk_a"], decision="approve")
+        service.decide(h.pk, step="submit_application", actor=officials["clerk_a"], decision="approve")
     batches.record_review_meeting(
         village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(12), place="村委会",
         expected_members=30, present_members=21, votes=[batches.Vote(h.pk, 18, 2, 1) for h in households],

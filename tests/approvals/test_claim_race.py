@@ -6,12 +6,12 @@ import threading
 import pytest
 from django.db import connection
 
-from approvals import queue, tasks_service
+from workflows import worklist, claims
 from audit.models import AuditEvent
 from tests.conftest import make_official
 from tests.factories import HouseholdFactory
-from workflows.flows import ApprovalFlow
-from workflows.services import AlreadyHandled
+from workflows.households.flows import ApprovalFlow
+from workflows.households.service import AlreadyHandled
 
 
 @pytest.mark.postgres
@@ -19,14 +19,14 @@ from workflows.services import AlreadyHandled
 def test_ten_reviewers_claiming_one_task_at_once_leave_one_holder(areas):
     reviewers = [make_official(f"reviewer{i}", "role_township_reviewer", areas["town"]) for i in range(10)]
     ApprovalFlow.start.run(household=HouseholdFactory(village=areas["village_a"]))
-    task = queue.queue(reviewers[0]).get()
+    task = worklist.queue(reviewers[0]).get()
     barrier = threading.Barrier(len(reviewers))
     results = []
 
     def attempt(user):
         try:
             barrier.wait()
-            tasks_service.claim(task.pk, actor=user)
+            claims.claim(task.pk, actor=user)
             results.append("ok")
         except AlreadyHandled:
             results.append("already")

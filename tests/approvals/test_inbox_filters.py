@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from registry.models import Household, Relation
 from tests.factories import HouseholdFactory, SiteFactory
-from workflows.flows import ApprovalFlow
+from workflows.households.flows import ApprovalFlow
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from registry.models import Household
 from tests.factories import HouseholdFactory
 from tests.workflows.test_site_walk import site, site_officials  # noqa: F401  (fixtures)
-from workflows.flows import ApprovalFlow
+from workflows.households.flows import ApprovalFlow
 
 LINK = re.compile(r'<a href="(\?[^"]*)">(上一页|下一页)</a>')
 

@@ -6,11 +6,11 @@ import pytest
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from approvals import queue, tasks_service
+from workflows import worklist, claims
 from registry.models import AreaLevel
 from tests.conftest import make_official
 from tests.factories import AreaFactory, HouseholdFactory
-from workflows.flows import ApprovalFlow, RemovalFlow
+from workflows.households.flows import ApprovalFlow, RemovalFlow
 
 AREAS = 5
 # Per county k (0..4): households with only the application task, with a township review task,
@@ -55,8 +55,8 @@ def badge_of(client, user):
 def test_each_officials_queue_and_badge_hold_exactly_their_area_and_post(world, client, post):
     for k in range(AREAS):
         user = world[(post, k)]
-        assert queue.queue(user).count() == expected(post, k), (post, k)
-        assert queue.inbox(user).count() == 0
+        assert worklist.queue(user).count() == expected(post, k), (post, k)
+        assert worklist.inbox(user).count() == 0
         badge, response = badge_of(client, user)
         assert badge == str(expected(post, k))
         assert str(dict((c, n) for c, _, n in response.context["tabs"])["queue"]) == str(expected(post, k))
@@ -68,20 +68,20 @@ def test_each_officials_queue_and_badge_hold_exactly_their_area_and_post(world, 
 def test_viewflows_unscoped_queue_would_count_every_county(world):
     unscoped = Task.objects.filter(status=STATUS.NEW, owner_permission="registry.role_township_reviewer").count()
     assert unscoped == sum(REVIEWS)
-    assert queue.queue(world[("reviewer", 3)]).count() == REVIEWS[3] < unscoped
+    assert worklist.queue(world[("reviewer", 3)]).count() == REVIEWS[3] < unscoped
 
 
 def test_a_claimed_task_leaves_the_queue_for_the_inbox_and_the_badge_keeps_counting_it(world, client):
     reviewer = world[("reviewer", 0)]
-    task = queue.queue(reviewer).first()
-    tasks_service.claim(task.pk, actor=reviewer)
-    assert queue.queue(reviewer).count() == REVIEWS[0] - 1
-    assert list(queue.inbox(reviewer)) == [task]
+    task = worklist.queue(reviewer).first()
+    claims.claim(task.pk, actor=reviewer)
+    assert worklist.queue(reviewer).count() == REVIEWS[0] - 1
+    assert list(worklist.inbox(reviewer)) == [task]
     badge, _ = badge_of(client, reviewer)
     assert badge == str(REVIEWS[0])
     # The other reviewers' counts did not move.
     for k in range(1, AREAS):
-        assert queue.queue(world[("reviewer", k)]).count() == REVIEWS[k]
+        assert worklist.queue(world[("reviewer", k)]).count() == REVIEWS[k]
 
 
 def test_counts_per_step_match_the_queue(world, client):
@@ -95,5 +95,5 @@ def test_counts_per_step_match_the_queue(world, client):
 def test_counts_are_bounded_not_counted_over_the_whole_table(world, settings):
     settings.APPROVALS_COUNT_CAP = 2
     clerk = world[("clerk", 4)]  # 8 tasks
-    bounded = queue.bounded_count(queue.queue(clerk))
+    bounded = worklist.bounded_count(worklist.queue(clerk))
     assert (bounded.value, bounded.more, str(bounded)) == (2, True, "2+")

@@ -55,11 +55,11 @@ def pages_for(name, household, batch, meeting, task_id):
 @pytest.mark.parametrize("name", ["clerk_a", "clerk_b", "head_a", "reviewer", "leader", "other_reviewer",
                                   "county_office", "housing", "auditor"])
 def test_no_english_on_the_pages_a_post_reaches(officials, in_approval, login, name):
-    from approvals import queue
+    from workflows import worklist
 
     batch = NoticeBatch.objects.get()
     meeting = ReviewMeeting.objects.get()
-    task_id = queue.filter_step(queue.open_tasks(), "township_review").get().pk
+    task_id = worklist.filter_step(worklist.open_tasks(), "township_review").get().pk
     client = login(officials[name])
     found = {}
     for url in pages_for(name, in_approval, batch, meeting, task_id):

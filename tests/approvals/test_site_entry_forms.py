@@ -20,8 +20,8 @@ from tests.factories import HouseholdFactory, SiteFactory
 from tests.workflows.conftest import png_bytes
 from tests.workflows.test_site_walk import (  # noqa: F401  (fixtures)
     give_site, report, site, site_officials, walk_site)
-from workflows import site_funds, site_services
-from workflows.site_models import FundEntry, Milestone, ProgressReport, SelfFundEntry
+from workflows.sites import funds as site_funds, service as site_service
+from workflows.models import FundEntry, Milestone, ProgressReport, SelfFundEntry
 
 URLS = {"progress": "progress/", "arrival": "funds/arrival/", "disbursement": "funds/disbursement/",
         "self_funds": "self-funds/"}
@@ -99,7 +99,7 @@ def test_the_housing_bureau_reports_progress_with_photos_and_it_shows_on_the_cha
 
 
 def test_a_slow_site_is_warned_after_its_report(building, site_officials, login):
-    site_services.set_schedule(building.pk, actor=site_officials["county_office"],
+    site_service.set_schedule(building.pk, actor=site_officials["county_office"],
                                start_by=today() - datetime.timedelta(days=40),
                                structure_by=today() - datetime.timedelta(days=10),
                                handover_by=today() + datetime.timedelta(days=60), reason="按实际开工时间调整")

@@ -4,7 +4,7 @@ and funds; other counties see nothing."""
 
 import pytest
 
-from approvals import queue, tasks_service
+from workflows import worklist, claims
 from audit.models import AuditEvent
 from registry.models import AreaLevel
 from registry.models import SiteStage as T
@@ -16,18 +16,18 @@ from tests.workflows.test_site_walk import (  # noqa: F401  (fixtures)
 
 def test_the_natural_resources_bureau_finds_the_selection_opinion_in_its_queue(site_officials, site, login):
     natres = site_officials["natres"]
-    [task] = queue.queue(natres)
+    [task] = worklist.queue(natres)
     assert task.flow_task.name == "selection_opinion"
     response = login(natres).get("/work/?tab=queue")
     body = response.content.decode()
     assert site.name in body and "安置点选址规划 · 选址意见" in body
-    assert not queue.queue(site_officials["reviewer"]).exists()
+    assert not worklist.queue(site_officials["reviewer"]).exists()
 
 
 def test_a_site_task_is_claimed_with_an_audit_event_on_the_site(site_officials, site):
     natres = site_officials["natres"]
-    task = queue.queue(natres).get()
-    tasks_service.claim(task.pk, actor=natres)
+    task = worklist.queue(natres).get()
+    claims.claim(task.pk, actor=natres)
     event = AuditEvent.objects.get(action="task.claim")
     assert (event.target_type, event.target_id, event.actor_username) == (
         "registry.resettlementsite", str(site.pk), "natres")
@@ -78,4 +78,4 @@ def test_another_county_gets_404(site_officials, site, login):
     other = AreaFactory(code="520888000000", name="别县", level=AreaLevel.COUNTY)
     stranger = make_official("stranger", "role_county_office", other)
     assert login(stranger).get(f"/site-cases/{site.pk}/").status_code == 404
-    assert not queue.queue(stranger).exists()
+    assert not worklist.queue(stranger).exists()

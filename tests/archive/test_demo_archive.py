@@ -11,8 +11,8 @@ from documents.models import Document
 from registry.demo import build_demo
 from tests.archive.pdftext import pdftotext
 from tests.documents.conftest import stored_bytes
-from workflows.document_types.level import LEVEL_RECORDS
-from workflows.site_models import SelfFundEntry
+from workflows.records.level import LEVEL_RECORDS
+from workflows.models import SelfFundEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

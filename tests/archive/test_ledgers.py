@@ -18,7 +18,7 @@ from tests.documents.conftest import make_family, stored_bytes
 from tests.factories import SiteFactory
 from tests.workflows.conftest import upload
 from tests.workflows.test_documents import walk
-from workflows.site_models import FundEntry, FundKind, SelfFundEntry, SelfFundKind
+from workflows.models import FundEntry, FundKind, SelfFundEntry, SelfFundKind
 
 LEDGERS = ("village_household_ledger", "relocation_funds_ledger")
 TODAY = timezone.localdate

@@ -13,7 +13,7 @@ from django.utils import timezone
 from registry.models import Household
 from registry.models import HouseholdStage as S
 from tests.factories import make_id_number
-from workflows import batches
+from workflows.households import batches
 from workflows.models import Opinion
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

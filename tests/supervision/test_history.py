@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from approvals import queue, tasks_service
+from workflows import worklist, claims
 from audit.models import AuditEvent
 from documents.evidence.services import withdraw_evidence
 from documents.models import Evidence
@@ -16,8 +16,8 @@ from tests.factories import AreaFactory
 from tests.workflows.conftest import days_ago, upload
 from tests.workflows.test_site_walk import site, site_officials  # noqa: F401  (fixtures)
 from tests.workflows.test_walk import approve, stage_of
-from workflows import batches, services
-from workflows.batches import Vote
+from workflows.households import batches, service
+from workflows.households.batches import Vote
 from workflows.models import NoticeBatch
 
 
@@ -54,10 +54,10 @@ def live_a_life(household, officials, give, areas):
     give(household, "household_survey")
 
     second_reviewer = make_official("reviewer2", "role_township_reviewer", areas["town"])
-    task = queue.filter_step(queue.open_tasks(), "township_review").get()
-    tasks_service.reassign(task.pk, actor=officials["leader"], to_user=second_reviewer, reason="休假")
+    task = worklist.filter_step(worklist.open_tasks(), "township_review").get()
+    claims.reassign(task.pk, actor=officials["leader"], to_user=second_reviewer, reason="休假")
     approve(household, "township_review", second_reviewer, opinion="审核通过")
-    services.decide(household.pk, step="county_approval", actor=officials["county_office"], decision="return",
+    service.decide(household.pk, step="county_approval", actor=officials["county_office"], decision="return",
                     opinion="协议金额有误，退回重审")
     return household
 

@@ -14,8 +14,8 @@ from supervision.timeline import label_of
 from tests.approvals.test_case_page import decide as decide_on_the_page
 from tests.supervision.test_history import pdf_text, url
 from tests.workflows.conftest import days_ago, upload
-from workflows import batches
-from workflows.batches import Vote
+from workflows.households import batches
+from workflows.households.batches import Vote
 from workflows.models import NoticeBatch
 
 LATIN = re.compile(r"[A-Za-z]")

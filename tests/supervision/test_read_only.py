@@ -10,7 +10,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from approvals import queue
+from workflows import worklist
 from documents.models import DocumentVersion, Evidence
 from documents.services import generate_document
 from supervision import findings
@@ -144,7 +144,7 @@ def snapshot():
 @pytest.fixture
 def world(officials, give, areas, household):
     walk_to_approval(household, officials, give, areas)
-    task = queue.filter_step(queue.open_tasks(), "township_review").get()
+    task = worklist.filter_step(worklist.open_tasks(), "township_review").get()
     batch = NoticeBatch.objects.get()
     objection = Objection.objects.create(batch=batch, household=household, objector="村民王某", content="面积有疑问",
                                          recorded_by=officials["clerk_a"])

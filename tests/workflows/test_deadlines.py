@@ -6,7 +6,7 @@ from django.utils import timezone
 from registry.models import Household
 from registry.models import HouseholdStage as S
 from tests.factories import HouseholdFactory
-from workflows import deadlines
+from workflows.households import deadlines
 
 
 def entered(household, days_ago, stage=None):

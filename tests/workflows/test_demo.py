@@ -18,11 +18,11 @@ from documents.types import get_spec
 from registry.demo import build_demo
 from registry.models import Household, ResettlementMode, ResettlementSite, SiteStage
 from registry.models import HouseholdStage as S
-from workflows import stages
-from workflows.conditions import DEMOLITION_PHOTOS, SITE_READY
-from workflows.demo import PREFIX
+from workflows.households import stages
+from workflows.households.conditions import DEMOLITION_PHOTOS, SITE_READY
+from workflows.households.demo import PREFIX
 from workflows.models import Decision, NoticeBatch, Objection, ObjectionStatus, Opinion, ReviewMeeting
-from workflows.paperwork import BATCH_DOCUMENTS
+from workflows.households.paperwork import BATCH_DOCUMENTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,9 +18,9 @@ from tests.documents.conftest import make_family, pdf_text, stored_bytes
 from tests.factories import SiteFactory
 from tests.workflows.conftest import days_ago, upload
 from tests.workflows.test_walk import allocate_unit, approve, stage_of, walk_from_approval, walk_to_approval
-from workflows import batches, stages
-from workflows.batches import Vote
-from workflows.documents import render_lifecycle_document
+from workflows.households import batches, stages
+from workflows.households.batches import Vote
+from workflows.households.rendering import render_lifecycle_document
 from workflows.models import Opinion
 
 qpdf = shutil.which("qpdf") or "qpdf"  # installed by make test; missing, the tests fail
@@ -348,7 +348,7 @@ def test_every_lifecycle_type_is_registered_once_the_app_is_ready():
 
 def test_the_demolition_sheet_prints_an_approved_exemption_instead_of_an_area(named, give, areas, family,
                                                                                django_capture_on_commit_callbacks):
-    from workflows import services
+    from workflows.households import service
 
     with django_capture_on_commit_callbacks(execute=True):
         walk_to_approval(family, named, give, areas)
@@ -366,7 +366,7 @@ def test_the_demolition_sheet_prints_an_approved_exemption_instead_of_an_area(na
         approve(family, "housing_acceptance", named["housing"], changes={"actual_floor_area": "60.50"})
         give(family, "old_new_house_photo", "signed_move_in")
         approve(family, "move_in_confirmation", named["reviewer"])
-        services.approve_demolition_exemption(family.pk, actor=named["county_office"], reason="heritage",
+        service.approve_demolition_exemption(family.pk, actor=named["county_office"], reason="heritage",
                                               opinion="该房屋为传统村落民居，同意保留。")
         approve(family, "demolition_record", named["reviewer"], changes={"follow_up_officer": named["leader"].pk})
         approve(family, "reclamation_acceptance", named["natres"])

@@ -10,8 +10,8 @@ from tests.conftest import make_official
 from tests.factories import HouseholdFactory, SiteFactory
 from tests.workflows.conftest import days_ago, upload
 from tests.workflows.test_walk import allocate_unit, approve, walk_to_approval
-from workflows import batches, services
-from workflows.batches import Vote
+from workflows.households import batches, service
+from workflows.households.batches import Vote
 from workflows.models import Objection, Opinion
 
 
@@ -24,7 +24,7 @@ def snapshot(household):
     )
 
 
-def refused(call, *, code, exc=services.Refused):
+def refused(call, *, code, exc=service.Refused):
     with pytest.raises(exc) as info:
         call()
     assert code in info.value.codes, info.value.codes
@@ -81,7 +81,7 @@ def test_skipping_a_stage_is_refused(officials, give, household):
 def test_wrong_role_is_refused(officials, in_approval):
     before = snapshot(in_approval)
     error = refused(lambda: approve(in_approval, "township_review", officials["clerk_a"]), code="wrong_role",
-                    exc=services.NotPermitted)
+                    exc=service.NotPermitted)
     assert "乡镇审核员" in error.message
     assert snapshot(in_approval) == before
 
@@ -89,7 +89,7 @@ def test_wrong_role_is_refused(officials, in_approval):
 def test_right_role_in_another_area_does_not_see_the_case(officials, in_approval):
     before = snapshot(in_approval)
     refused(lambda: approve(in_approval, "township_review", officials["other_reviewer"]), code="out_of_scope",
-            exc=services.OutOfScope)
+            exc=service.OutOfScope)
     assert snapshot(in_approval) == before
 
 
@@ -101,7 +101,7 @@ def test_an_official_cannot_approve_the_step_they_did(officials, give, areas, in
     give(in_approval, "household_survey", "signed_agreement")
     approve(in_approval, "township_review", dual)
     before = snapshot(in_approval)
-    refused(lambda: approve(in_approval, "county_approval", dual), code="own_submission", exc=services.NotPermitted)
+    refused(lambda: approve(in_approval, "county_approval", dual), code="own_submission", exc=service.NotPermitted)
     assert snapshot(in_approval) == before
 
 
@@ -207,13 +207,13 @@ def test_an_open_objection_holds_the_household_and_an_upheld_one_sends_it_back_t
     assert type(applied).objects.get(pk=applied.pk).stage == S.NOTICE
 
     refused(lambda: batches.resolve_objection(objection_id=objection.pk, actor=officials["clerk_a"], upheld=True,
-                                              resolution="x"), code="wrong_role", exc=services.NotPermitted)
+                                              resolution="x"), code="wrong_role", exc=service.NotPermitted)
     outcome = batches.resolve_objection(objection_id=objection.pk, actor=officials["reviewer"], upheld=True,
                                         resolution="经核实，该户在县城有商品房，异议成立。")
     assert outcome.moved_to == S.REVIEW
     refused(lambda: batches.resolve_objection(objection_id=objection.pk, actor=officials["reviewer"],
                                               upheld=False, resolution="x"), code="already_handled",
-            exc=services.AlreadyHandled)
+            exc=service.AlreadyHandled)
 
 
 def test_a_dismissed_objection_lets_the_household_continue(officials, give, areas, applied):
@@ -249,9 +249,9 @@ def test_a_household_failing_the_vote_goes_back_to_application(officials, areas,
 
 
 def test_return_needs_an_opinion_and_goes_back_one_stage(officials, give, in_approval):
-    refused(lambda: services.decide(in_approval.pk, step="township_review", actor=officials["reviewer"],
+    refused(lambda: service.decide(in_approval.pk, step="township_review", actor=officials["reviewer"],
                                     decision="return", opinion=" "), code="opinion_required")
-    outcome = services.decide(in_approval.pk, step="township_review", actor=officials["reviewer"],
+    outcome = service.decide(in_approval.pk, step="township_review", actor=officials["reviewer"],
                               decision="return", opinion="入户调查发现家庭人口信息有误，请核实后重新报送。")
     assert outcome.moved_to == S.NOTICE
     # The notice period is over: the clerk fixes and resubmits, and the township sees it again.
@@ -259,12 +259,12 @@ def test_return_needs_an_opinion_and_goes_back_one_stage(officials, give, in_app
 
 
 def test_removal_needs_county_approval_by_someone_else(officials, applied):
-    refused(lambda: services.request_removal(applied.pk, actor=officials["reviewer"], reason=""),
+    refused(lambda: service.request_removal(applied.pk, actor=officials["reviewer"], reason=""),
             code="reason_required")
-    services.request_removal(applied.pk, actor=officials["reviewer"], reason="核实为财政供养人员直系亲属")
-    refused(lambda: services.decide_removal(applied.pk, actor=officials["reviewer"], approve=True),
-            code="wrong_role", exc=services.NotPermitted)
-    outcome = services.decide_removal(applied.pk, actor=officials["county_office"], approve=True, opinion="同意清退")
+    service.request_removal(applied.pk, actor=officials["reviewer"], reason="核实为财政供养人员直系亲属")
+    refused(lambda: service.decide_removal(applied.pk, actor=officials["reviewer"], approve=True),
+            code="wrong_role", exc=service.NotPermitted)
+    outcome = service.decide_removal(applied.pk, actor=officials["county_office"], approve=True, opinion="同意清退")
     assert outcome.moved_to == S.REMOVED
     assert type(applied).objects.get(pk=applied.pk).members.filter(case_active=True).count() == 0
 
@@ -273,7 +273,7 @@ def test_removal_after_move_in_is_refused(officials, give, areas, household):
     walk_to_housing_acceptance(household, officials, give, areas)
     approve(household, "housing_acceptance", officials["housing"], changes={"actual_floor_area": "20"})
     before = snapshot(household)
-    error = refused(lambda: services.request_removal(household.pk, actor=officials["county_office"], reason="x"),
+    error = refused(lambda: service.request_removal(household.pk, actor=officials["county_office"], reason="x"),
                     code="removal_not_allowed")
     assert "入住后不能清退" in error.message
     assert snapshot(household) == before
@@ -284,10 +284,10 @@ def test_a_kept_old_house_needs_county_approval_instead_of_demolition(officials,
     approve(household, "housing_acceptance", officials["housing"], changes={"actual_floor_area": "20"})
     give(household, "old_new_house_photo", "signed_move_in")
     approve(household, "move_in_confirmation", officials["reviewer"])
-    refused(lambda: services.approve_demolition_exemption(household.pk, actor=officials["county_office"],
+    refused(lambda: service.approve_demolition_exemption(household.pk, actor=officials["county_office"],
                                                           reason="dilapidated", opinion="同意"),
             code="exemption_reason")
-    services.approve_demolition_exemption(household.pk, actor=officials["county_office"], reason="heritage",
+    service.approve_demolition_exemption(household.pk, actor=officials["county_office"], reason="heritage",
                                           opinion="该房屋为传统民居，同意保留。")
     approve(household, "demolition_record", officials["reviewer"],
             changes={"follow_up_officer": officials["leader"].pk})
@@ -299,12 +299,12 @@ def test_a_second_approval_of_the_same_step_is_already_handled(officials, give, 
     approve(household, "submit_application", officials["clerk_a"])
     before = snapshot(household)
     refused(lambda: approve(household, "submit_application", officials["clerk_a"]), code="already_handled",
-            exc=services.AlreadyHandled)
+            exc=service.AlreadyHandled)
     assert snapshot(household) == before
 
 
 def test_a_step_claimed_by_one_official_cannot_be_done_by_another(officials, give, areas, in_approval):
-    from workflows import flowsync
+    from workflows.households import flowsync
 
     second = make_official("reviewer2", "role_township_reviewer", areas["town"])
     give(in_approval, "household_survey")
@@ -312,7 +312,7 @@ def test_a_step_claimed_by_one_official_cannot_be_done_by_another(officials, giv
     task.flow_task.activation_class(task).assign(officials["reviewer"])
     before = snapshot(in_approval)
     error = refused(lambda: approve(in_approval, "township_review", second), code="claimed_by_other",
-                    exc=services.NotPermitted)
+                    exc=service.NotPermitted)
     assert "领取" in error.message
     assert snapshot(in_approval) == before
     assert approve(in_approval, "township_review", officials["reviewer"]).opinion.actor == officials["reviewer"]

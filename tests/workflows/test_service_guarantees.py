@@ -14,7 +14,7 @@ from registry.models import HouseholdStage as S
 from tests.conftest import make_official
 from tests.workflows.conftest import upload
 from tests.workflows.test_walk import approve, walk_to_approval
-from workflows import services
+from workflows.households import service
 from workflows.models import Opinion
 
 
@@ -51,7 +51,7 @@ def test_a_failure_after_the_state_change_leaves_everything_as_before(officials,
             raise RuntimeError("audit store unavailable")
         return record(actor, action, *args, **kwargs)
 
-    with mock.patch("workflows.services.record", side_effect=failing_record):
+    with mock.patch("workflows.households.service.record", side_effect=failing_record):
         with pytest.raises(RuntimeError):
             approve(household, "submit_application", officials["clerk_a"])
     fresh = type(household).objects.get(pk=household.pk)
@@ -90,9 +90,9 @@ def test_twenty_officials_approving_the_same_step_at_once_yield_one_approval(are
     def attempt(user):
         try:
             barrier.wait()
-            services.decide(household.pk, step="township_review", actor=user, decision="approve", opinion="同意")
+            service.decide(household.pk, step="township_review", actor=user, decision="approve", opinion="同意")
             results.append("ok")
-        except services.AlreadyHandled:
+        except service.AlreadyHandled:
             results.append("already")
         except Exception as exc:  # pragma: no cover - shown in the assertion
             results.append(repr(exc))
@@ -115,7 +115,7 @@ def test_twenty_officials_approving_the_same_step_at_once_yield_one_approval(are
 
 def test_a_stale_page_submitting_a_step_already_passed_gets_already_handled(officials, give, areas, household):
     walk_to_approval(household, officials, give, areas)
-    with pytest.raises(services.AlreadyHandled):
+    with pytest.raises(service.AlreadyHandled):
         approve(household, "submit_application", officials["clerk_a"])
 
 

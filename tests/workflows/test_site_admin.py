@@ -14,7 +14,7 @@ from tests.workflows.test_site_walk import (
     site_officials,  # noqa: F401  (fixture)
     walk_site,
 )
-from workflows.site_models import FundEntry, SiteOpinion
+from workflows.models import FundEntry, SiteOpinion
 
 PAGES = ["siteproject", "siteopinion", "progressreport", "fundentry", "unitallocation", "selffundentry"]
 

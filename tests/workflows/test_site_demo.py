@@ -17,9 +17,9 @@ from documents.models import Document, Evidence
 from registry.demo import build_demo
 from registry.models import Household, ResettlementSite
 from registry.models import SiteStage as T
-from workflows import site_funds, site_progress
-from workflows.site_demo import COUNTY_SITE, HANDOVER_SITE, LATE_SITE, moved_in_without_unit
-from workflows.site_models import FundEntry, Milestone, ProgressReport, SiteOpinion, UnitAllocation
+from workflows.sites import funds as site_funds, progress as site_progress
+from workflows.sites.demo import COUNTY_SITE, HANDOVER_SITE, LATE_SITE, moved_in_without_unit
+from workflows.models import FundEntry, Milestone, ProgressReport, SiteOpinion, UnitAllocation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

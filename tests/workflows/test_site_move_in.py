@@ -22,8 +22,8 @@ from tests.workflows.test_site_walk import (
     walk_site,
 )
 from tests.workflows.test_walk import approve
-from workflows import site_allocation, site_services
-from workflows.site_models import UnitAllocation
+from workflows.sites import allocation as site_allocation, service as site_service
+from workflows.models import UnitAllocation
 
 
 def allocation_record(household, o):
@@ -85,10 +85,10 @@ def test_a_removed_household_frees_its_place(small_site, site_officials, areas):
     third = HouseholdFactory(village=areas["village_a"])
     refused(lambda: site_allocation.assign_household(third.pk, site_id=small_site.pk, actor=o["reviewer"]),
             code="over_allocation")
-    from workflows import services
+    from workflows.households import service
 
-    services.request_removal(second.pk, actor=o["reviewer"], reason="核实为非建档立卡户")
-    services.decide_removal(second.pk, actor=o["county_office"], approve=True, opinion="同意清退")
+    service.request_removal(second.pk, actor=o["reviewer"], reason="核实为非建档立卡户")
+    service.decide_removal(second.pk, actor=o["county_office"], approve=True, opinion="同意清退")
     site_allocation.assign_household(third.pk, site_id=small_site.pk, actor=o["reviewer"])
 
 
@@ -99,7 +99,7 @@ def test_a_unit_is_allocated_once_per_household_and_per_unit_with_its_record(sma
     allocation = allocate(first, o, "1栋101", method="choice")
     assert (allocation.site, allocation.unit, allocation.get_method_display()) == (small_site, "1栋101", "按序选房")
     assert AuditEvent.objects.filter(action="household.unit_allocation", target_id=str(first.pk)).exists()
-    refused(lambda: allocate(first, o, "1栋102"), code="already_handled", exc=site_services.AlreadyHandled)
+    refused(lambda: allocate(first, o, "1栋102"), code="already_handled", exc=site_service.AlreadyHandled)
     error = refused(lambda: allocate(second, o, "1栋101"), code="unit_taken")
     assert "1栋101已分配" in error.message
     other_evidence = allocation_record(first, o)
@@ -175,14 +175,14 @@ def test_households_of_a_site_sent_back_cannot_move_in(waiting, site_officials):
     allocate(household, o)
     walk_site(site, o, to=T.HANDOVER)
     # A defect is found at handover: the site goes back to 竣工验收 ...
-    site_services.decide(site.pk, step="handover_record", actor=o["county_office"], decision="return",
+    site_service.decide(site.pk, step="handover_record", actor=o["county_office"], decision="return",
                          opinion="消防通道未贯通，退回整改后重新验收。")
     assert stage_of(site) == T.ACCEPTANCE
     before = snapshot(household)
     refused(lambda: last_signature(household, o), code="site_not_ready")
     assert snapshot(household) == before
     # ... and from 竣工验收 back to 主体完工.
-    site_services.decide(site.pk, step="completion_acceptance", actor=o["housing"], decision="return",
+    site_service.decide(site.pk, step="completion_acceptance", actor=o["housing"], decision="return",
                          opinion="配套设施未同步完工，退回。")
     assert stage_of(site) == T.STRUCTURE_DONE
     before = snapshot(household)

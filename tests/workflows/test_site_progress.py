@@ -22,8 +22,8 @@ from tests.workflows.test_site_walk import (
     walk_selection,
     walk_site,
 )
-from workflows import site_progress, site_services
-from workflows.site_models import Milestone, ProgressReport
+from workflows.sites import progress as site_progress, service as site_service
+from workflows.models import Milestone, ProgressReport
 
 
 def days(n) -> datetime.date:
@@ -38,7 +38,7 @@ def slow_codes(today=None):
 def building(site, site_officials):
     """Under construction; planned: started 40 days ago, structure 10 days ago, keys in 60 days."""
     walk_site(site, site_officials, to=T.TENDER)
-    site_services.set_schedule(site.pk, actor=site_officials["county_office"], start_by=days(-40),
+    site_service.set_schedule(site.pk, actor=site_officials["county_office"], start_by=days(-40),
                                structure_by=days(-10), handover_by=days(60), reason="按实际开工时间调整")
     walk_site(site, site_officials, to=T.CONSTRUCTION)
     return site
@@ -67,7 +67,7 @@ def test_a_site_that_has_not_started_by_its_start_date_is_slow_until_it_starts(s
 
 def test_the_handover_date_counts_until_the_site_is_handed_over(site, site_officials):
     walk_site(site, site_officials, to=T.ACCEPTANCE)
-    site_services.set_schedule(site.pk, actor=site_officials["county_office"], start_by=days(-200),
+    site_service.set_schedule(site.pk, actor=site_officials["county_office"], start_by=days(-200),
                                structure_by=days(-100), handover_by=days(-1), reason="验收推迟")
     assert [m.milestone for m in site_progress.late_milestones(fresh(site))] == [Milestone.HANDOVER]
     walk_site(site, site_officials, to=T.HANDOVER)
@@ -97,7 +97,7 @@ def test_a_report_records_percent_milestone_note_and_photos(building, site_offic
 @pytest.mark.parametrize("percent,code", [("101", "bad_percent"), ("-1", "bad_percent"), ("12.345", "bad_percent"),
                                           ("x", "bad_percent"), ("NaN", "bad_percent")])
 def test_bad_percentages_are_refused(building, site_officials, percent, code):
-    with pytest.raises(site_services.Refused) as info:
+    with pytest.raises(site_service.Refused) as info:
         report(building, site_officials, percent)
     assert info.value.codes == [code]
 
@@ -106,16 +106,16 @@ def test_progress_does_not_go_backwards_and_needs_photos(building, site_official
     o = site_officials
     report(building, o, "50")
     before = ProgressReport.objects.count()
-    with pytest.raises(site_services.Refused) as info:
+    with pytest.raises(site_service.Refused) as info:
         report(building, o, "49.99")
     assert info.value.codes == ["percent_decreased"] and "50.00%" in info.value.message
-    with pytest.raises(site_services.Refused) as info:
+    with pytest.raises(site_service.Refused) as info:
         site_progress.report_progress(building.pk, actor=o["housing"], reported_on=days(0), percent="60", photos=[])
     assert info.value.codes == ["photos_required"]
-    with pytest.raises(site_services.Refused) as info:
+    with pytest.raises(site_service.Refused) as info:
         report(building, o, "60", Milestone.COMPLETION)
     assert info.value.codes == ["completion_not_full"]
-    with pytest.raises(site_services.Refused) as info:
+    with pytest.raises(site_service.Refused) as info:
         site_progress.report_progress(building.pk, actor=o["housing"], reported_on=days(1), percent="60",
                                       photos=give_site(building, "site_progress_photo", actor=o["housing"]))
     assert info.value.codes == ["future_date"]
@@ -124,21 +124,21 @@ def test_progress_does_not_go_backwards_and_needs_photos(building, site_official
 
 def test_progress_is_reported_only_during_construction(site, site_officials):
     walk_site(site, site_officials, to=T.TENDER)
-    with pytest.raises(site_services.Refused) as info:
+    with pytest.raises(site_service.Refused) as info:
         report(site, site_officials, "10")
     assert info.value.codes == ["not_reporting_stage"] and "招投标" in info.value.message
 
 
 def test_the_schedule_is_changed_only_by_the_relocation_office_with_a_reason(building, site_officials, areas):
     o = site_officials
-    with pytest.raises(site_services.Refused) as info:
-        site_services.set_schedule(building.pk, actor=o["county_office"], start_by=days(-40), structure_by=days(20),
+    with pytest.raises(site_service.Refused) as info:
+        site_service.set_schedule(building.pk, actor=o["county_office"], start_by=days(-40), structure_by=days(20),
                                    handover_by=days(90))
     assert info.value.codes == ["reason_required"]
-    with pytest.raises(site_services.NotPermitted):
-        site_services.set_schedule(building.pk, actor=o["housing"], start_by=days(-40), structure_by=days(20),
+    with pytest.raises(site_service.NotPermitted):
+        site_service.set_schedule(building.pk, actor=o["housing"], start_by=days(-40), structure_by=days(20),
                                    handover_by=days(90), reason="x")
-    site_services.set_schedule(building.pk, actor=o["county_office"], start_by=days(-40), structure_by=days(20),
+    site_service.set_schedule(building.pk, actor=o["county_office"], start_by=days(-40), structure_by=days(20),
                                handover_by=days(90), reason="雨季停工，经县政府同意顺延")
     event = AuditEvent.objects.filter(action="site.schedule").latest("id")
     assert event.data["before"]["structure_by"] == days(-10).isoformat()
@@ -158,5 +158,5 @@ def test_a_township_reviewer_reports_on_a_site_of_the_township(site_officials, a
     site_progress.report_progress(town_site.pk, actor=site_officials["reviewer"], reported_on=days(0), percent="12",
                                   photos=photo)
     stranger = make_official("far_reviewer", "role_township_reviewer", areas["other_town"])
-    with pytest.raises(site_services.OutOfScope):
+    with pytest.raises(site_service.OutOfScope):
         site_progress.report_progress(town_site.pk, actor=stranger, reported_on=days(0), percent="13", photos=photo)

@@ -25,7 +25,7 @@ from tests.workflows.test_site_walk import (
     site_officials,  # noqa: F401  (fixture)
     walk_site,
 )
-from workflows import site_services
+from workflows.sites import service as site_service
 from workflows.models import SiteOpinion
 
 
@@ -40,7 +40,7 @@ def snapshot(site):
     )
 
 
-def refused(call, *, code, exc=site_services.Refused):
+def refused(call, *, code, exc=site_service.Refused):
     with pytest.raises(exc) as info:
         call()
     assert code in info.value.codes, info.value.codes
@@ -72,7 +72,7 @@ def test_the_wrong_bureau_is_refused(site, site_officials):
     give_site(site, *SELECTION_PAPERS, actor=site_officials["county_office"])
     before = snapshot(site)
     error = refused(lambda: approve(site, "selection_opinion", site_officials["housing"]), code="wrong_role",
-                    exc=site_services.NotPermitted)
+                    exc=site_service.NotPermitted)
     assert "县自然资源局" in error.message
     assert snapshot(site) == before
 
@@ -82,7 +82,7 @@ def test_a_bureau_of_another_county_does_not_see_the_site(site, site_officials):
     stranger = make_official("natres_other", "role_county_natural_resources", other)
     give_site(site, *SELECTION_PAPERS, actor=site_officials["county_office"])
     before = snapshot(site)
-    refused(lambda: approve(site, "selection_opinion", stranger), code="out_of_scope", exc=site_services.OutOfScope)
+    refused(lambda: approve(site, "selection_opinion", stranger), code="out_of_scope", exc=site_service.OutOfScope)
     assert snapshot(site) == before
 
 
@@ -172,7 +172,7 @@ def test_the_housing_bureau_does_not_check_a_tender_it_recorded(in_tender, site_
               "construction_permit", actor=site_officials["county_office"])
     approve(in_tender, "tender_record", dual, changes={"contractor": "某建筑公司", "contract_amount": "6500000"})
     before = snapshot(in_tender)
-    refused(lambda: approve(in_tender, "permit_check", dual), code="own_submission", exc=site_services.NotPermitted)
+    refused(lambda: approve(in_tender, "permit_check", dual), code="own_submission", exc=site_service.NotPermitted)
     assert snapshot(in_tender) == before
 
 
@@ -242,10 +242,10 @@ def test_the_handover_to_follow_up_needs_industry_centre_and_officer(site, site_
 
 def test_a_return_needs_an_opinion_and_goes_back_one_stage(in_tender, site_officials):
     before = snapshot(in_tender)
-    refused(lambda: site_services.decide(in_tender.pk, step="tender_record", actor=site_officials["county_office"],
+    refused(lambda: site_service.decide(in_tender.pk, step="tender_record", actor=site_officials["county_office"],
                                          decision="return", opinion=" "), code="opinion_required")
     assert snapshot(in_tender) == before
-    outcome = site_services.decide(in_tender.pk, step="tender_record", actor=site_officials["county_office"],
+    outcome = site_service.decide(in_tender.pk, step="tender_record", actor=site_officials["county_office"],
                                    decision="return", opinion="资金筹措未落实，退回会审。")
     assert outcome.moved_to == T.PLAN_APPROVAL
 
@@ -256,9 +256,9 @@ def test_a_second_approval_of_the_same_step_is_already_handled(site, site_offici
     approve(site, "review_housing", o["housing"])
     before = snapshot(site)
     refused(lambda: approve(site, "review_housing", o["housing"]), code="already_handled",
-            exc=site_services.AlreadyHandled)
+            exc=site_service.AlreadyHandled)
     refused(lambda: approve(site, "plan_submission", o["county_office"]), code="already_handled",
-            exc=site_services.AlreadyHandled)
+            exc=site_service.AlreadyHandled)
     assert snapshot(site) == before
 
 

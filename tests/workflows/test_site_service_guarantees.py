@@ -23,7 +23,7 @@ from tests.workflows.test_site_walk import (
     site_officials,  # noqa: F401  (fixture)
     walk_site,
 )
-from workflows import site_services, site_stages
+from workflows.sites import service as site_service, stages as site_stages
 from workflows.models import SiteOpinion, SiteProcess
 
 
@@ -40,7 +40,7 @@ def test_a_failure_after_the_state_change_leaves_everything_as_before(site, site
             raise RuntimeError("audit store unavailable")
         return record(actor, action, *args, **kwargs)
 
-    with mock.patch("workflows.site_services.record", side_effect=failing_record):
+    with mock.patch("workflows.sites.service.record", side_effect=failing_record):
         with pytest.raises(RuntimeError):
             approve(site, "review_finance", o["finance"])
     assert (fresh(site).stage, fresh(site).project.stage_round, SiteOpinion.objects.count(),
@@ -63,7 +63,7 @@ def test_documents_are_rendered_only_once_the_move_has_committed(site, site_offi
 
 def test_a_failed_render_leaves_the_step_standing_and_is_an_audit_event(site, site_officials,
                                                                         django_capture_on_commit_callbacks):
-    with mock.patch("workflows.site_documents.generate_document", side_effect=RuntimeError("font missing")):
+    with mock.patch("workflows.sites.document_types.generate_document", side_effect=RuntimeError("font missing")):
         with django_capture_on_commit_callbacks(execute=True):
             walk_site(site, site_officials, to=T.PLAN_APPROVAL)
     assert fresh(site).stage == T.PLAN_APPROVAL
@@ -113,7 +113,7 @@ def _race(calls):
             barrier.wait()
             call()
             results.append("ok")
-        except site_services.Refused as exc:
+        except site_service.Refused as exc:
             results.append(exc.codes[0])
         except Exception as exc:  # pragma: no cover - shown in the assertion
             results.append(repr(exc))
@@ -149,7 +149,7 @@ def test_bureaus_signing_the_joint_review_at_the_same_instant_all_count(areas, b
     not_documents = AuditEvent.objects.exclude(action__startswith="document.")
     events_before = not_documents.count()
     calls = [
-        (lambda role=role: site_services.decide(site.pk, step=site_stages.JOINT_REVIEW_STEPS[role].code,
+        (lambda role=role: site_service.decide(site.pk, step=site_stages.JOINT_REVIEW_STEPS[role].code,
                                                 actor=bureaus[REVIEWERS[role]], decision="approve", opinion="同意"))
         for role in site_stages.JOINT_REVIEW_STEPS
     ]
@@ -180,7 +180,7 @@ def test_two_officials_approving_the_same_site_step_at_once_yield_one_approval(a
     site = SiteFactory(area=areas["county"])
     walk_site(site, bureaus, to=T.PLAN_APPROVAL)
     second_finance = make_official("finance2", "role_county_finance", areas["county"])
-    calls = [lambda u=u: site_services.decide(site.pk, step="review_finance", actor=u, decision="approve",
+    calls = [lambda u=u: site_service.decide(site.pk, step="review_finance", actor=u, decision="approve",
                                               opinion="同意")
              for u in (bureaus["finance"], second_finance)]
     assert _race(calls) == ["already_handled", "ok"]

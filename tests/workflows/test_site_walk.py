@@ -20,10 +20,10 @@ from tests.conftest import make_official
 from tests.documents.conftest import pdf_text, stored_bytes
 from tests.factories import SiteFactory
 from tests.workflows.conftest import upload
-from workflows import site_progress, site_services, site_stages
+from workflows.sites import progress as site_progress, service as site_service, stages as site_stages
 from workflows.models import SiteOpinion, SiteProcess
-from workflows.site_lifecycle import SiteLifecycle
-from workflows.site_models import Milestone
+from workflows.sites.lifecycle import SiteLifecycle
+from workflows.models import Milestone
 
 SELECTION_PAPERS = ("site_selection_study", "geological_hazard_assessment")
 PLAN_PACKAGE = ("implementation_plan", "industry_employment_plan", "social_security_plan",
@@ -75,7 +75,7 @@ def give_site(site, *kinds, actor) -> list[Evidence]:
 
 
 def approve(site, step, actor, **kwargs):
-    return site_services.decide(site.pk, step=step, actor=actor, decision="approve",
+    return site_service.decide(site.pk, step=step, actor=actor, decision="approve",
                                 opinion=kwargs.pop("opinion", "同意"), **kwargs)
 
 
@@ -254,7 +254,7 @@ def test_the_joint_review_waits_for_every_configured_bureau(site_officials, site
 def test_a_bureau_outside_the_configured_review_is_refused(site_officials, site, settings):
     o = site_officials
     walk_selection(site, o)
-    with pytest.raises(site_services.NotPermitted) as info:
+    with pytest.raises(site_service.NotPermitted) as info:
         approve(site, "review_drc", o["drc"])
     assert info.value.codes == ["not_in_review"]
     assert "县发展和改革局" in info.value.message
@@ -266,7 +266,7 @@ def test_a_return_in_the_joint_review_sends_the_plan_back_with_the_opinions(site
     walk_selection(site, o)
     approve(site, "review_housing", o["housing"], opinion="户型设计符合标准。")
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = site_services.decide(site.pk, step="review_finance", actor=o["finance"], decision="return",
+        outcome = site_service.decide(site.pk, step="review_finance", actor=o["finance"], decision="return",
                                        opinion="资金筹措方案不明确，请补充地方政府债券额度。")
     assert outcome.moved_to == T.SELECTION
     review_round = SiteOpinion.objects.get(site=site, step="review_housing").round

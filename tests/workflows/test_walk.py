@@ -10,8 +10,8 @@ from registry.models import HouseholdStage as S
 from registry.models import ResettlementMode, ResettlementSite, SiteStage
 from tests.factories import HouseholdFactory, SiteFactory
 from tests.workflows.conftest import days_ago, upload
-from workflows import batches, services
-from workflows.batches import Vote
+from workflows.households import batches, service
+from workflows.households.batches import Vote
 from workflows.models import HouseholdProcess, Opinion
 
 
@@ -20,7 +20,7 @@ def stage_of(household):
 
 
 def approve(household, step, actor, **kwargs):
-    return services.decide(household.pk, step=step, actor=actor, decision="approve",
+    return service.decide(household.pk, step=step, actor=actor, decision="approve",
                            opinion=kwargs.pop("opinion", "同意"), **kwargs)
 
 
@@ -29,7 +29,7 @@ def allocate_unit(household, officials, give, unit="1栋101"):
     from django.utils import timezone
 
     from documents.models import Evidence
-    from workflows.site_allocation import allocate_unit as allocate
+    from workflows.sites.allocation import allocate_unit as allocate
 
     give(household, "unit_allocation_record")
     record = Evidence.objects.filter(household=household, kind="unit_allocation_record").latest("id")
@@ -157,7 +157,7 @@ def test_every_step_is_an_audit_event_naming_its_actor(officials, give, areas, h
 @pytest.mark.parametrize("kind", ["hukou_scan", "current_house_photo", "signed_application"])
 def test_each_missing_application_document_blocks_the_submission(officials, give, household, kind):
     give(household, *[k for k in ("hukou_scan", "current_house_photo", "signed_application") if k != kind])
-    with pytest.raises(services.Refused) as exc:
+    with pytest.raises(service.Refused) as exc:
         approve(household, "submit_application", officials["clerk_a"])
     assert exc.value.codes == ["missing_evidence"]
     assert stage_of(household) == S.APPLY

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from workflows.batches import close_due_notices
+from workflows.households.batches import close_due_notices
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.management.commands.seed_demo import format_table
-from workflows.demo import LifecycleDemoError, build_lifecycle_demo, county_state
+from workflows.households.demo import LifecycleDemoError, build_lifecycle_demo, county_state
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.management.commands.seed_demo import format_table
-from workflows.site_demo import SiteDemoError, build_site_demo, site_state
+from workflows.sites.demo import SiteDemoError, build_site_demo, site_state
 
 
 class Command(BaseCommand):

@@ -1,0 +1,65 @@
+"""The documents the lifecycle leaves behind, generated through the documents engine once the
+move that calls for them has committed (DESIGN.md decision 4: a failed render never undoes an
+approved step; it is retried from the household page)."""
+
+import logging
+
+from django.db import transaction
+
+from workflows.households import stages
+
+log = logging.getLogger(__name__)
+
+# Generated for a village batch by the batch services, not per household on leaving a stage.
+BATCH_DOCUMENTS = {"review_record", "public_notice", "notice_result"}
+
+
+def after_leaving(household, stage_code: str, actor) -> None:
+    kinds = [k for k in stages.STAGES[stage_code].documents if k not in BATCH_DOCUMENTS]
+    if kinds:
+        household_id, actor_id = household.pk, getattr(actor, "pk", None)
+        transaction.on_commit(lambda: _render_each(kinds, actor_id, household_ids=[household_id], single=True))
+
+
+def after_review_meeting(meeting, actor) -> None:
+    ids = list(meeting.votes.values_list("household_id", flat=True))
+    transaction.on_commit(lambda: _render_each(["review_record"], actor.pk, household_ids=ids,
+                                               meeting_id=meeting.pk))
+
+
+def after_notice_posted(batch, actor) -> None:
+    ids = list(batch.households.values_list("pk", flat=True))
+    transaction.on_commit(lambda: _render_each(["public_notice"], actor.pk, household_ids=ids,
+                                               start_date=batch.posted_on.isoformat(),
+                                               days=(batch.ends_on - batch.posted_on).days + 1))
+
+
+def after_notice_closed(batch) -> None:
+    ids = list(batch.households.values_list("pk", flat=True))
+    transaction.on_commit(lambda: _render_each(["notice_result"], None, household_ids=ids, batch_id=batch.pk))
+
+
+def _render_each(kinds, actor_id, *, household_ids, single=False, **options):
+    """Hand the renders to Celery: a worker when REDIS_URL is set, inline (eager) otherwise."""
+    from workflows.tasks import render_lifecycle_documents
+
+    render_lifecycle_documents.delay(list(kinds), actor_id, list(household_ids), single, options)
+
+
+def render_now(kinds, actor_id, household_ids, single, options):
+    for kind in kinds:
+        try:
+            from workflows.households.rendering import render_lifecycle_document
+
+            render_lifecycle_document(kind, actor_id=actor_id, household_ids=household_ids, single=single, **options)
+        except Exception as exc:  # the step stands; the failure is recorded and shown for a retry
+            log.exception("lifecycle document %s for households %s failed", kind, household_ids)
+            _record_failure(kind, household_ids, exc)
+
+
+def _record_failure(kind, household_ids, exc):
+    from audit.log import record
+    from registry.models import Household
+
+    for household in Household.objects.filter(pk__in=household_ids):
+        record(None, "document.render_failed", household, {"doc_type": kind, "error": repr(exc)[:500]})

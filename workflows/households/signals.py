@@ -1,0 +1,19 @@
+"""A newly registered household enters 申报: put its task in front of the village clerk.
+
+Registration happens in registry (admin, forms, imports, the demo), which knows nothing of
+workflows; this receiver is how the lifecycle learns of a new case without an upward import.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from registry.models import Household
+from registry.models import HouseholdStage as S
+
+
+@receiver(post_save, sender=Household, dispatch_uid="workflows.open_application")
+def open_application(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and instance.stage == S.APPLY:
+        from workflows.households.flowsync import open_stage
+
+        open_stage(instance)

@@ -1,0 +1,298 @@
+"""Which lifecycle tasks a user sees: the one scoping function of the inbox.
+
+viewflow's own queue, inbox and badges are not area-aware (TRAPS.md): they count every task of
+every village, and guardian's `user_queue()` loads every object grant of the user. Here a task is
+visible when its `owner_permission` is a role the user holds on an area whose prefix covers the
+task's case (`registry.scope.area_q` on the process's denormalised `area_code`). Nothing else in
+this app filters tasks by area.
+
+- `queue(user)`: open tasks nobody holds that the user may take (领取);
+- `inbox(user)`: tasks the user holds (在办), still within their scope;
+- `supervised(user)`: every open task in the areas a supervisor (乡镇分管领导, 县搬迁办) oversees,
+  for reassignment (改派).
+
+Lists never COUNT the whole table: pages fetch one row more than they show, and counts stop at
+APPROVALS_COUNT_CAP (`bounded_count`).
+"""
+
+import datetime
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db.models import F, OuterRef, Q, Subquery
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from registry.models import Household, Member, Relation
+from registry.models import HouseholdStage as S
+from registry.roles import ROLES
+from registry.scope import NOTHING, area_q, grants_of, prefixes_for
+from workflows.households import deadlines, stages
+
+OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+HELD = [STATUS.ASSIGNED, STATUS.STARTED]
+PROCESS = "process__householdprocess__"
+AREA_FIELD = PROCESS + "area_code"
+HOUSEHOLD = PROCESS + "household__"
+# Site tasks (集中安置点 flows) carry the site's area code on their process the same way.
+SITE_PROCESS = "process__siteprocess__"
+SITE_AREA_FIELD = SITE_PROCESS + "area_code"
+
+
+def _site_roles() -> set[str]:
+    from workflows.sites import stages as site_stages
+
+    return {step.roles[0] for stage in site_stages.SITE_STAGES for step in stage.steps}
+# Posts that oversee the work of an area and may reassign its tasks (supervisors).
+SUPERVISOR_ROLES = (stages.LEADER, stages.COUNTY_OFFICE)
+
+
+def _role_q(user, role: str, field: str = AREA_FIELD) -> Q:
+    perm = f"registry.{role}"
+    if user.is_superuser:
+        # area_q lets a superuser see everything; acting on tasks is a post's act, so a superuser
+        # sees only what their own grants cover, like anyone else.
+        q = NOTHING
+        for prefix in prefixes_for(user, perm):
+            q |= Q(**{f"{field}__startswith": prefix})
+        return q
+    return area_q(user, perm, field=field)
+
+
+def scope_q(user) -> Q:
+    """Open human tasks routed to a role the user holds, on cases inside that role's areas."""
+    if not (user.is_authenticated and user.is_active):
+        return NOTHING
+    q = NOTHING
+    site_roles = _site_roles()
+    for role in grants_of(user):
+        where = _role_q(user, role)
+        if role in site_roles:  # only the county bureaus are routed site tasks
+            where |= _role_q(user, role, SITE_AREA_FIELD)
+        q |= Q(owner_permission=f"registry.{role}") & where
+    return q
+
+
+def supervisor_q(user) -> Q:
+    q = NOTHING
+    for role in SUPERVISOR_ROLES:
+        if role in grants_of(user):
+            q |= _role_q(user, role)
+            if role in _site_roles():
+                q |= _role_q(user, role, SITE_AREA_FIELD)
+    return q
+
+
+def open_tasks():
+    return Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN)
+
+
+def queue(user):
+    return open_tasks().filter(status=STATUS.NEW, owner__isnull=True).filter(scope_q(user))
+
+
+def inbox(user):
+    return open_tasks().filter(status__in=HELD, owner=user).filter(scope_q(user))
+
+
+def supervised(user):
+    return open_tasks().filter(supervisor_q(user))
+
+
+def is_supervisor_of(user, household) -> bool:
+    from workflows.households.service import acting_role
+
+    return acting_role(user, SUPERVISOR_ROLES, household) is not None
+
+
+def visible_task_q(user) -> Q:
+    """What a user may open from a list: their scope, or what they supervise, or what they hold."""
+    return scope_q(user) | supervisor_q(user)
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+def _human_nodes():
+    from workflows.households import flows
+    from workflows.sites import flows as site_flows
+
+    flow_classes = [*flows.STAGE_FLOWS.values(), flows.NoticeResubmitFlow, flows.RemovalFlow,
+                    *site_flows.SITE_STAGE_FLOWS.values()]
+    for flow_class in flow_classes:
+        for node in flow_class.instance.nodes():
+            if getattr(node, "task_type", None) == "HUMAN":
+                yield node
+
+
+def step_nodes() -> dict[str, list]:
+    """{step code: [viewflow nodes]} (a node's name is its step code in the stage table)."""
+    found: dict[str, list] = {}
+    for node in _human_nodes():
+        found.setdefault(node.name, []).append(node)
+    return found
+
+
+def step_label(code: str) -> str:
+    for stage in stages.HOUSEHOLD_STAGES:
+        if code in stage.step_codes:
+            return f"{stage.label} · {stage.step(code).label}"
+    if code == stages.REMOVAL_APPROVAL.code:
+        return f"清退 · {stages.REMOVAL_APPROVAL.label}"
+    found = _site_step(code)
+    if found:
+        return f"安置点{found[0].label} · {found[1].label}"
+    return code
+
+
+def _site_step(code: str):
+    from workflows.sites import stages as site_stages
+
+    return site_stages.step_anywhere(code)
+
+
+def step_def(code: str):
+    for stage in stages.HOUSEHOLD_STAGES:
+        if code in stage.step_codes:
+            return stage.step(code)
+    if code == stages.REMOVAL_APPROVAL.code:
+        return stages.REMOVAL_APPROVAL
+    found = _site_step(code)
+    return found[1] if found else None
+
+
+def steps_for(user) -> list[str]:
+    """Step codes routed to a role the user holds, in the order of the stage tables."""
+    from workflows.sites import stages as site_stages
+
+    held = set(grants_of(user))
+    codes = [s.code for stage in stages.HOUSEHOLD_STAGES for s in stage.steps]
+    codes.append(stages.REMOVAL_APPROVAL.code)
+    codes += [s.code for stage in site_stages.SITE_STAGES for s in stage.steps]
+    nodes = step_nodes()
+    return [c for c in codes if c in nodes and step_def(c).roles[0] in held]
+
+
+def filter_step(qs, code: str):
+    nodes = step_nodes().get(code)
+    if not nodes:
+        return qs.none()
+    return qs.filter(flow_task__in=nodes)
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+def with_case(qs):
+    """Each task with what a row shows about its household, in one query however many rows."""
+    head = Member.objects.filter(household=OuterRef(PROCESS + "household_id"), relation=Relation.HEAD)
+    return qs.select_related("owner").annotate(
+        case_id=F(PROCESS + "household_id"),
+        case_number=F(HOUSEHOLD + "number"),
+        case_stage=F(HOUSEHOLD + "stage"),
+        case_entered=F(HOUSEHOLD + "stage_entered_at"),
+        case_village=F(HOUSEHOLD + "village__name"),
+        case_site=F(HOUSEHOLD + "site__name"),
+        case_head=Subquery(head.values("name")[:1]),
+        site_case_id=F(SITE_PROCESS + "site_id"),
+        site_case_name=F(SITE_PROCESS + "site__name"),
+        site_case_stage=F(SITE_PROCESS + "site__stage"),
+        site_case_entered=F(SITE_PROCESS + "site__project__stage_entered_at"),
+    )
+
+
+@dataclass
+class Row:
+    task: Task
+    step: str
+    step_label: str
+    due: datetime.datetime | None
+    overdue: bool
+
+    def __getattr__(self, name):
+        return getattr(self.task, name)
+
+
+def rows(tasks, now=None) -> list[Row]:
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    result = []
+    for task in tasks:
+        if task.case_id is None:
+            due = _site_due(task)
+        else:
+            due = deadlines.due_at(SimpleNamespace(stage=task.case_stage, stage_entered_at=task.case_entered))
+        code = task.flow_task.name if task.flow_task else ""
+        result.append(Row(task, code, step_label(code), due, due is not None and due < now))
+    return result
+
+
+def _site_due(task):
+    from workflows.sites import stages as site_stages
+
+    stage = site_stages.stage(task.site_case_stage or "")
+    if stage is None or task.site_case_entered is None:
+        return None
+    return task.site_case_entered + datetime.timedelta(days=stage.deadline_days)
+
+
+def stage_label(code: str) -> str:
+    try:
+        return S(code).label
+    except ValueError:
+        return code
+
+
+def overdue_filter(qs):
+    return qs.filter(**{PROCESS + "household__in": Household.objects.filter(deadlines.overdue_q())})
+
+
+# --- counting without counting everything -------------------------------------------------------
+
+def cap() -> int:
+    return getattr(settings, "APPROVALS_COUNT_CAP", 99)
+
+
+@dataclass
+class Bounded:
+    value: int
+    more: bool
+
+    def __str__(self):
+        return f"{self.value}+" if self.more else str(self.value)
+
+    def __bool__(self):
+        return self.value > 0
+
+
+def bounded_count(qs) -> Bounded:
+    """COUNT over at most cap()+1 rows: a constant cost however large the table."""
+    limit = cap()
+    n = qs.order_by()[: limit + 1].count()
+    return Bounded(min(n, limit), n > limit)
+
+
+def counts_per_step(qs, codes) -> list[tuple[str, str, Bounded]]:
+    """Open tasks per step in one bounded query: GROUP BY over at most cap() rows per step. When
+    the bound is reached, every count is a lower bound ("n+")."""
+    from django.db import connection
+
+    codes = list(codes)
+    if not codes:
+        return []
+    limit = cap() * len(codes)
+    inner = qs.filter(flow_task__in=[n for c in codes for n in step_nodes().get(c, [])])
+    sql, params = inner.order_by().values_list("flow_task")[:limit].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.flow_task, COUNT(*) FROM ({sql}) s GROUP BY s.flow_task", params)
+        found = {}
+        for ref, n in cursor.fetchall():
+            code = ref.rsplit(".", 1)[-1]
+            found[code] = found.get(code, 0) + n
+    more = sum(found.values()) >= limit
+    return [(code, step_label(code), Bounded(min(found.get(code, 0), cap()), more or found.get(code, 0) > cap()))
+            for code in codes]
+
+
+def role_labels(user) -> list[str]:
+    return [ROLES[r].label for r in grants_of(user) if r in ROLES]
