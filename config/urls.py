@@ -1,18 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from registry import views as registry_views
+from accounts import views as accounts_views
 
 admin.site.site_header = "易地扶贫搬迁案件审批与档案系统"
 admin.site.site_title = "易地扶贫搬迁管理"
 admin.site.index_title = "业务数据管理"
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Two-step sign-in (password, then the second factor): accounts/views.py.
+    path("accounts/login/", accounts_views.PasswordStepView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", registry_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", accounts_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include("accounts.urls")),
+    # The admin's own login form would sign in with a password alone: it leads to ours.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("registry.urls")),

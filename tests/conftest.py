@@ -14,6 +14,27 @@ from registry.models import AreaLevel
 from tests.factories import AreaFactory, HouseholdFactory
 
 
+@pytest.fixture(autouse=True)
+def test_client_logins_pass_the_second_factor(request, monkeypatch):
+    """`client.login()`/`force_login()` skip the sign-in forms, so they also stand for the second
+    step: the session gets the user's confirmed TOTP device, as django_otp.login() would record it
+    (tests/second_factor.py). The real two-step sign-in is tested in tests/accounts; a test marked
+    `password_only` keeps Django's bare session, which accounts/middleware.py refuses."""
+    if request.node.get_closest_marker("password_only"):
+        return
+    from django.test import Client
+
+    from tests.second_factor import mark_verified
+
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 def pytest_collection_modifyitems(config, items):
     """Locking, triggers and concurrency only show on PostgreSQL (SQLite ignores FOR UPDATE and
     has no triggers here); .ci/run runs the whole suite on both databases."""

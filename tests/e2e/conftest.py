@@ -9,7 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
+
+from tests.second_factor import code_for
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes between
 # browser steps are still plain synchronous calls.
@@ -54,7 +57,16 @@ def session_for(browser, live_server):
         page.fill("input[name=username]", user.get_username())
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
+        # The second factor, as an official does it: enrol an authenticator the first time (its
+        # secret read as the app would from the QR code), then type its current code.
+        page.wait_for_url(lambda url: "/accounts/login/enrol/" in url or "/accounts/login/verify/" in url)
+        enrolling = "/enrol/" in page.url
+        device = TOTPDevice.objects.get(user=user, confirmed=not enrolling)
+        page.fill("input[name=code]", code_for(device))
+        page.click("button[type=submit]")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if enrolling:  # the backup codes are shown once, then the official goes on
+            page.click("text=我已保存，进入系统")
         return page
 
     yield session_for

@@ -1,11 +1,12 @@
 """Who signed in, who failed, who changed a password: all in the audit log."""
 
 from audit.models import AuditEvent
+from tests.second_factor import sign_in
 
 
 def test_sign_in_failure_and_sign_out_are_audit_events(cast, client):
     client.post("/accounts/login/", {"username": "clerk_a", "password": "wrong-password"})
-    client.post("/accounts/login/", {"username": "clerk_a", "password": "pw-for-tests-1"})
+    sign_in(client, "clerk_a", "pw-for-tests-1")
     client.post("/accounts/logout/")
     events = list(AuditEvent.objects.filter(action__startswith="auth.").values_list("action", "actor_username"))
     assert events == [("auth.login_failed", ""), ("auth.login", "clerk_a"), ("auth.logout", "clerk_a")]
@@ -15,7 +16,7 @@ def test_sign_in_failure_and_sign_out_are_audit_events(cast, client):
 
 
 def test_changing_ones_password_is_an_audit_event(cast, client):
-    client.post("/accounts/login/", {"username": "clerk_a", "password": "pw-for-tests-1"})
+    sign_in(client, "clerk_a", "pw-for-tests-1")
     response = client.post("/accounts/password/", {
         "old_password": "pw-for-tests-1", "new_password1": "Xq7-relocate-2026", "new_password2": "Xq7-relocate-2026",
     })

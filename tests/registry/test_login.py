@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from registry.demo import DEMO_PASSWORD, build_demo
+from tests.second_factor import sign_in
 
 LOGIN_URL = reverse("login")
 
@@ -23,8 +24,9 @@ def test_the_login_page_is_in_chinese(client, db):
 
 
 def test_a_demo_official_logs_in_and_reaches_home(client, demo):
-    response = client.post(LOGIN_URL, {"username": "v101201_clerk", "password": DEMO_PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("home")
+    response = sign_in(client, "v101201_clerk", DEMO_PASSWORD, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:backup_codes")  # first sign-in: enrolled
+    response = client.get(reverse("home"))
     page = response.content.decode()
     assert "村级经办人（村文书）" in page
     assert "龙井村" in page
@@ -54,7 +56,7 @@ def test_the_account_is_locked_after_the_failure_limit(client, demo):
 
 
 def test_logout_is_a_post_and_leads_back_to_login(client, demo):
-    client.post(LOGIN_URL, {"username": "v101201_clerk", "password": DEMO_PASSWORD})
+    sign_in(client, "v101201_clerk", DEMO_PASSWORD)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert response["Location"] == LOGIN_URL
@@ -62,7 +64,7 @@ def test_logout_is_a_post_and_leads_back_to_login(client, demo):
 
 
 def test_the_password_change_page_is_in_chinese_and_applies_the_validators(client, demo):
-    client.post(LOGIN_URL, {"username": "v101201_clerk", "password": DEMO_PASSWORD})
+    sign_in(client, "v101201_clerk", DEMO_PASSWORD)
     page = client.get(reverse("password_change")).content.decode()
     assert "修改密码" in page and "新密码" in page
     response = client.post(reverse("password_change"), {
@@ -74,7 +76,7 @@ def test_the_password_change_page_is_in_chinese_and_applies_the_validators(clien
 
 
 def test_a_password_change_succeeds_with_a_strong_password(client, demo):
-    client.post(LOGIN_URL, {"username": "v101201_clerk", "password": DEMO_PASSWORD})
+    sign_in(client, "v101201_clerk", DEMO_PASSWORD)
     response = client.post(reverse("password_change"), {
         "old_password": DEMO_PASSWORD, "new_password1": "Longer-安全-2026-pass", "new_password2": "Longer-安全-2026-pass",
     }, follow=True)
