@@ -254,6 +254,134 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
+
+# ---------------------------------------------------------------------------------------------
+# documents/ (issue 3): PDF rendering, 文号, QR verification, evidence store. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# The only folder the PDF renderer may read files from (its URL fetcher refuses everything else).
+DOCUMENTS_PDF_ASSET_DIR = BASE_DIR / "static" / "pdf"
+# PDF/A because documents are archived for decades (WeasyPrint's pdf_variant).
+DOCUMENTS_PDF_VARIANT = env.str("DOCUMENTS_PDF_VARIANT", default="pdf/a-3b")
+# Scheme and host printed in every QR code: the public address of /verify/<code>/.
+DOCUMENTS_PUBLIC_BASE_URL = env.str("DOCUMENTS_PUBLIC_BASE_URL", default="http://localhost:8000")
+# Issuing organ and 文号 prefix of a county, derived from the county's AdminArea name; a county
+# whose name does not fit can be set by code: DOCUMENTS_COUNTY_OVERRIDES='{"520999": {"organ":
+# "...", "short_name": "..."}}'.
+DOCUMENTS_ISSUING_ORGAN_FORMAT = env.str("DOCUMENTS_ISSUING_ORGAN_FORMAT", default="{county}易地扶贫搬迁工作领导小组办公室")
+DOCUMENTS_NUMBER_PREFIX_FORMAT = env.str("DOCUMENTS_NUMBER_PREFIX_FORMAT", default="{short_name}搬迁")
+DOCUMENTS_COUNTY_OVERRIDES = env.json("DOCUMENTS_COUNTY_OVERRIDES", default={})
+# The storage (STORAGES alias) holding generated PDFs and evidence; never served by URL.
+DOCUMENTS_STORAGE_ALIAS = env.str("DOCUMENTS_STORAGE_ALIAS", default="default")
+# Largest evidence upload accepted (bytes).
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# WeasyPrint logs every stylesheet it parses at INFO; keep its warnings (refused URLs, fonts).
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+
+# ---------------------------------------------------------------------------------------------
+# approvals/ (issue 6): the officials' inbox, case pages, batches and printing.
+# ---------------------------------------------------------------------------------------------
+# The inbox badge in the navigation (a bounded count of the user's scoped queue and inbox).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("approvals.context.inbox_badge")
+# Rows per inbox page; counts above APPROVALS_COUNT_CAP show as "99+" (no unbounded COUNT per page).
+APPROVALS_PAGE_SIZE = env.int("APPROVALS_PAGE_SIZE", default=25)
+APPROVALS_COUNT_CAP = env.int("APPROVALS_COUNT_CAP", default=99)
+
+
+# ---------------------------------------------------------------------------------------------
+# workflows/ sites (issue 5): the site lifecycle, joint plan review, funds. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# The county bureaus of the joint plan review (集中会审), as role codenames; each signs in parallel
+# and the review waits for all. Any of: role_county_office, role_county_housing,
+# role_county_natural_resources, role_county_finance, role_county_drc, role_county_hrss.
+SITE_JOINT_REVIEW_ROLES = env.list("SITE_JOINT_REVIEW_ROLES", default=[
+    "role_county_office", "role_county_housing", "role_county_natural_resources", "role_county_finance",
+])
+# seed 002 "在建项目要按施工进度匹配拨款进度": disbursed ≤ arrived and ≤ planned × (progress +
+# this share). 0.30: the advance payment may be at most 30 % of the contract (建设工程价款结算暂行办法).
+SITE_DISBURSEMENT_ADVANCE_SHARE = env.str("SITE_DISBURSEMENT_ADVANCE_SHARE", default="0.30")
+# seed 002 "达到招标规模标准的，必须依法招标": a construction contract from this amount (yuan) must be
+# tendered (必须招标的工程项目规定, 国家发展改革委令第16号: 400万元).
+SITE_TENDER_THRESHOLD = env.str("SITE_TENDER_THRESHOLD", default="4000000")
+
+# ---------------------------------------------------------------------------------------------
+# supervision/ (issue 8): what auditors read. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# Events per page of the audit log browser; pages go by event id, never by COUNT over the log.
+SUPERVISION_PAGE_SIZE = env.int("SUPERVISION_PAGE_SIZE", default=50)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("supervision.context.integrity_alarm")
+# The audit-chain and storage checks run on this schedule (seconds; default daily) and their
+# results show to auditors; `manage.py run_integrity_checks` runs them by hand.
+SUPERVISION_INTEGRITY_INTERVAL = env.int("SUPERVISION_INTEGRITY_INTERVAL", default=86400)
+CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
+    "task": "supervision.run_integrity_checks", "schedule": float(SUPERVISION_INTEGRITY_INTERVAL),
+}
+
+# ---------------------------------------------------------------------------------------------
+# archive/ (issue 7): the 档案. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# Items per volume of a printed 卷内目录: a long catalogue is split into volumes, not one huge render.
+ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME = env.int("ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME", default=200)
+# Items the 四性 page re-hashes and opens inline (~3 ms each); larger areas use manage.py check_archive.
+ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = env.int("ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT", default=20000)
+# Days an export package (it holds unmasked forms) is kept after it is built; purged nightly.
+ARCHIVE_EXPORT_KEEP_DAYS = env.int("ARCHIVE_EXPORT_KEEP_DAYS", default=7)
+# Nightly (local time): purge old export packages, then the 四性 check of every county's archive.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["archive-purge-exports"] = {
+    "task": "archive.tasks.purge_exports", "schedule": crontab(hour=1, minute=30),
+}
+CELERY_BEAT_SCHEDULE["archive-four-properties"] = {
+    "task": "archive.tasks.check_four_properties", "schedule": crontab(hour=2, minute=0),
+}
+
+# ---------------------------------------------------------------------------------------------
+# api/ (issue 9): the JSON API over the same scope, rules and services. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Systems send `Authorization: Token <key>` (keys issued per user by a superuser, revocable);
+    # the browser's session works too (with its CSRF check on writes).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    # Requests per token (or per signed-in user) and period: "N/second|minute|hour|day".
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="3000/hour")},
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "易地扶贫搬迁案件审批与档案系统 API",
+    "DESCRIPTION": "与界面相同的案件、辖区范围、政策规则与办理服务。错误统一为 "
+                   "{\"code\", \"message\", \"fields\"}；写操作可带 Idempotency-Key 请求头。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The documentation page's assets are served from our own static files (no CDN on intranets).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStageEnum": "registry.models.HouseholdStage.choices",
+        "SiteStageEnum": "registry.models.SiteStage.choices",
+        "EvidenceKindEnum": "documents.models.EvidenceKind.choices",
+        "SiteKindEnum": "registry.models.SiteKind.choices",
+    },
+}
+# How long a stored answer to an Idempotency-Key is replayed (hours).
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=48)
+
 # ---------------------------------------------------------------------------------------------
 # accounts/ (issue 16): 等保 2.0 level 3 identification (GB/T 22239-2019 8.1.4.1). Listed in the README.
 # ---------------------------------------------------------------------------------------------
