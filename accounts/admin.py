@@ -41,8 +41,9 @@ class GuardedGrantMixin:
         if cleaned.get(self.get_obj_perms_field_name()):
             for user in self.grantees():
                 if is_privileged(user) or user.pk == self.request.user.pk:
-                    raise forms.ValidationError(NO_POST_FOR_ADMINISTRATORS if is_privileged(user)
-                                                else "不能给自己授予岗位。")
+                    self.add_error(self.get_obj_perms_field_name(), NO_POST_FOR_ADMINISTRATORS
+                                   if is_privileged(user) else "不能给自己授予岗位。")
+                    break
         return cleaned
 
 
@@ -80,7 +81,15 @@ class AreaAdmin(AdminAreaAdmin):
         return self._may(request, MANAGE_OFFICIALS) or super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
+        if self._on_grants_page(request):
+            # guardian's grant views ask for the model's change permission: on them, granting is it.
+            return self._may(request, MANAGE_GRANTS)
         return self._may(request, MANAGE_OFFICIALS) or super().has_change_permission(request, obj)
+
+    @staticmethod
+    def _on_grants_page(request):
+        match = getattr(request, "resolver_match", None)
+        return bool(match and match.url_name and "_permissions" in match.url_name)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent" and self._may(request, MANAGE_OFFICIALS):

@@ -43,6 +43,28 @@ class CharacterClassesValidator:
         return f"密码须至少包含大写字母、小写字母、数字、特殊符号中的 {self.min_classes} 类。"
 
 
+class SequenceValidator:
+    """No run of `length` characters counting up or down (12345, abcde, 54321) or repeating (aaaaa):
+    they meet the class rule in form only (Aa12345678 has three classes)."""
+
+    def __init__(self, length: int = 5):
+        self.length = length
+
+    def validate(self, password, user=None):
+        lowered = password.lower()
+        for step in (1, -1, 0):
+            run = 1
+            for before, after in zip(lowered, lowered[1:]):
+                run = run + 1 if ord(after) - ord(before) == step else 1
+                if run >= self.length:
+                    raise ValidationError(
+                        f"密码不能包含 {self.length} 个或以上连续或重复的字符（如 12345、abcde、aaaaa）。",
+                        code="password_sequence")
+
+    def get_help_text(self):
+        return f"不能包含 {self.length} 个或以上连续或重复的字符。"
+
+
 class PasswordHistoryValidator:
     """No reuse of the user's last `count` passwords (the current one included)."""
 

@@ -125,6 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
     # 等保 level 3 (accounts/passwords.py): three of four character classes, no reuse of the last N.
     {"NAME": "accounts.passwords.CharacterClassesValidator",
      "OPTIONS": {"min_classes": env.int("ACCOUNTS_PASSWORD_MIN_CLASSES", default=3)}},
+    {"NAME": "accounts.passwords.SequenceValidator"},
     {"NAME": "accounts.passwords.PasswordHistoryValidator",
      "OPTIONS": {"count": env.int("ACCOUNTS_PASSWORD_HISTORY", default=5)}},
 ]
