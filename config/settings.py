@@ -255,6 +255,38 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
+# ---------------------------------------------------------------------------------------------
+# ops/ (issue 17): production on real parts. Listed in the README ("Production").
+# ---------------------------------------------------------------------------------------------
+# collectstatic leaves out viewflow's vendored node_modules (its CSS names missing fonts, and the
+# manifest storage refuses to write a manifest over a missing file: every page would answer 500).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.staticfiles")] = "ops.staticfiles.StaticFilesConfig"
+INSTALLED_APPS.append("ops")
+# First: every later middleware's log lines carry the request's id (X-Request-ID in and out).
+MIDDLEWARE.insert(0, "ops.logs.RequestIdMiddleware")
+# Behind a TLS-terminating proxy. Each variable sets the Django setting of the same name; all off
+# by default so a plain-HTTP intranet start is not redirected in a loop (README lists the set
+# that makes `manage.py check --deploy` silent).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# "HTTP_X_FORWARDED_PROTO,https": the header the proxy sets and the value meaning HTTPS. Set it
+# only behind a proxy that overwrites the header (a client could send it otherwise).
+_proxy_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
+# All processes on one machine with local files (ops.W002 otherwise warns once REDIS_URL is set).
+OPS_SINGLE_MACHINE = env.bool("OPS_SINGLE_MACHINE", default=False)
+# One JSON object a line on stdout, with the request id (text lines with DEBUG, for people).
+LOGGING["filters"] = {"request_id": {"()": "ops.logs.RequestIdFilter"}}
+LOGGING["formatters"] = {"json": {"()": "ops.logs.JsonFormatter"},
+                         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}}
+LOGGING["handlers"]["console"].update({
+    "stream": "ext://sys.stdout", "filters": ["request_id"],
+    "formatter": env.str("LOG_FORMAT", default="text" if DEBUG else "json"),
+})
+
 
 # ---------------------------------------------------------------------------------------------
 # documents/ (issue 3): PDF rendering, 文号, QR verification, evidence store. Listed in the README.

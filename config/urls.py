@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("", include("ops.urls")),  # /healthz for load balancers
     path("", include("registry.urls")),
     path("", include("documents.urls")),
     path("", include("approvals.urls")),
