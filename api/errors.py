@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from registry.policy import Violation
-from workflows.households.service import Refused
+from workflows.acting import Refused
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-# Every post that works the lifecycle holds it (registry/roles.py ACT_ON_CASES).
-ACTING_CAPABILITY = "documents.add_evidence"
+from workflows.acting import ACTING_CAPABILITY
 
 
 def acting_post_required(view):

@@ -1,5 +1,5 @@
 """Bulk approval (批量审核): one confirmation, many households — each one still approved through
-`workflows.services.decide`, with its own opinion, its own lock and its own audit event.
+`workflows.households.service.decide`, with its own opinion, its own lock and its own audit event.
 
 Only steps that record nothing but an opinion may be done in bulk; a step that records figures
 (the measured area at acceptance, the reclaimed area) is done household by household.
@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 
 from registry.models import Household
 from registry.policy import Violation
-from workflows.households import conditions, service, stages
-
-from workflows import worklist
+from workflows import acting, actions, worklist
+from workflows.households import service
 
 # The steps whose decision is an opinion only (service.STEP_FIELDS records nothing for them).
 BULK_STEPS = frozenset({"township_review", "county_approval", "start_record", "township_acceptance",
@@ -37,30 +36,10 @@ class PlanRow:
 
 
 def what_blocks(household, step_code: str, actor) -> tuple[list[Violation], str | None]:
-    """What would refuse approving `step_code` now, and where the household would go: the
-    service's own checks, asked before the official submits (nothing is changed here)."""
-    available = dict((s.code, missing) for s, missing in service.available_steps(household, actor))
-    stage = stages.STAGES.get(household.stage)
-    if stage is None or step_code not in stage.step_codes:
-        return [Violation("not_current_step", "stage", f"该户当前处于“{worklist.stage_label(household.stage)}”阶段。")], None
-    if step_code not in available:
-        done = conditions.approved_steps(household)
-        if step_code in done:
-            return [Violation("already_handled", "stage", "该环节已办结。")], None
-        return [Violation("not_available", "stage", "须先完成前一环节，或您的岗位不能办理此环节。")], None
-    found = list(available[step_code])
-    if step_code == "submit_application" or stage.code == stages.S.APPROVAL:
-        from registry import policy
-
-        found += policy.blocking(policy.check_household(household, household.members.all()))
-    done = conditions.approved_steps(household) | {step_code}
-    moves_to = None
-    if set(stage.step_codes) <= done:
-        rest = [b for b in conditions.forward_blockers(household)
-                if b.code not in ("steps_pending",) and b.message not in {f.message for f in found}]
-        found += rest
-        moves_to = stages.next_stage(household.stage)
-    return found, moves_to
+    """What would refuse approving `step_code` now, and where the household would go: the one
+    answer of workflows.actions (nothing is changed here)."""
+    action = actions.household_step(actor, household, step_code)
+    return action.unmet, action.moves_to
 
 
 def plan(actor, task_ids) -> list[PlanRow]:
@@ -76,8 +55,6 @@ def plan(actor, task_ids) -> list[PlanRow]:
         row = PlanRow(task.pk, household, code, worklist.step_label(code))
         if code not in BULK_STEPS:
             row.blockers = [Violation("not_bulk", "step", "此环节须逐户办理（需录入数据）。")]
-        elif task.owner_id not in (None, actor.pk):
-            row.blockers = [Violation("held_by_other", "step", "该任务已由他人领取。")]
         else:
             row.blockers, row.moves_to = what_blocks(household, code, actor)
         result.append(row)
@@ -104,7 +81,7 @@ def execute(actor, items, *, request=None) -> list[Result]:
         try:
             outcome = service.decide(row.household.pk, step=row.step, actor=actor, decision="approve",
                                       opinion=opinions[row.task_id], request=request)
-        except service.Refused as exc:
+        except acting.Refused as exc:
             results.append(Result(row.household, row.step_label, False, exc.message))
         else:
             moved = f"，转入“{worklist.stage_label(outcome.moved_to)}”" if outcome.moved_to else ""

@@ -4,20 +4,17 @@ computed only when a page shows it (never viewflow's unscoped badge); beside it,
 
 from django.utils.functional import SimpleLazyObject
 
+from supervision.findings import awaiting_response_count
+from workflows import worklist
+
 
 def _badge(user):
-    from workflows import worklist
-
     if not (user.is_authenticated and worklist.scope_q(user) != worklist.NOTHING):
         return None
     return worklist.bounded_count(worklist.queue(user) | worklist.inbox(user))
 
 
 def _findings_badge(user):
-    from supervision.findings import awaiting_response_count
-
-    from workflows import worklist
-
     if not user.is_authenticated:
         return None
     n = awaiting_response_count(user, worklist.cap())

@@ -7,9 +7,11 @@ Services decide (workflows/services.py); these only parse. A refusal's violation
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from registry.idnumbers import normalise
+from registry.idnumbers import check_id_number, normalise
+
 
 def add_violations(form, violations):
     for v in violations:
@@ -132,10 +134,6 @@ class IdSearchForm(forms.Form):
                                 error_messages={"required": "请输入完整的18位身份证号码。"})
 
     def clean_id_number(self):
-        from django.core.exceptions import ValidationError
-
-        from registry.idnumbers import check_id_number
-
         try:
             return check_id_number(self.cleaned_data["id_number"]).number
         except ValidationError as exc:

@@ -3,24 +3,13 @@ items are the record and read-only."""
 
 from django.contrib import admin
 
+from registry.admin import SuperuserOnlyMixin
+
 from .models import ArchiveCategory, ArchiveFile, ArchiveItem, ExportJob, FilingRule, FourPropertiesRun
 
 
-class SuperuserOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+class SuperuserOnly(SuperuserOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 class FilingRuleInline(admin.TabularInline):

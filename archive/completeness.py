@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from documents.models import EvidenceKind
 from documents.types import label_of
 from registry.models import Household, HouseholdStage, ResettlementMode, ResettlementSite
-from workflows.sites import stages as site_stages
 from workflows.households import stages
 from workflows.households.conditions import DEMOLITION_PHOTOS
+from workflows.sites import stages as site_stages
 
 from .models import ArchiveItem
 

@@ -185,11 +185,10 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    import config.urls  # noqa: F401
-
-    from django.test import Client
     from django.db.models.signals import post_save
+    from django.test import Client
 
+    import config.urls  # noqa: F401
     from registry.models import AdminArea, AreaLevel
     from tests.conftest import make_official
     from workflows.households import signals

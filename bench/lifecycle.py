@@ -54,18 +54,17 @@ def main():
 
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bench-media-"))
     call_command("migrate", verbosity=0)
-    import config.urls  # noqa: F401  (viewflow reverses task URLs)
-
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from tests.conftest import make_official
-    from tests.factories import AreaFactory, HouseholdFactory
-    from tests.workflows.conftest import upload
+    import config.urls  # noqa: F401  (viewflow reverses task URLs)
     from documents.evidence.services import ingest_evidence
     from registry.models import AreaLevel, Household
     from registry.models import HouseholdStage as S
+    from tests.conftest import make_official
+    from tests.factories import AreaFactory, HouseholdFactory
+    from tests.workflows.conftest import upload
     from workflows.households import paperwork, service
 
     county = AreaFactory(code="520999000000", name="示例县", level=AreaLevel.COUNTY)

@@ -1,10 +1,15 @@
 """Scope: which cases a user may see or touch. Every query for cases goes through here.
 
 A grant is a role on an area; it covers every case whose `area_code` starts with the area's
-prefix (DESIGN.md decision 1). Three entry points, used everywhere:
+prefix (docs/architecture.md decision 1). Three entry points for reading, used everywhere:
 - `area_q(user, perm)`: the queryset filter (lists, searches, exports);
 - `AreaScopeBackend`: `user.has_perm(perm, obj)` for one object;
 - `get_object_for(user, queryset, pk, perm)`: the chokepoint of detail views (404 outside scope).
+
+And one answer to "does this user hold post P over area A?" — `holds_post` (with `post_held`,
+`post_q` and `posts_over` built on it) — for acting, routing tasks, answering findings and the
+posts an audit event records. Unlike reading, holding a post is never implied by being a
+superuser: approving is a post's act, not an administrator's.
 """
 
 from django.contrib.auth.backends import BaseBackend, ModelBackend
@@ -55,6 +60,47 @@ def prefixes_for(user, perm: str) -> list[str]:
         if not any(prefix.startswith(shorter) for shorter in kept):
             kept.append(prefix)
     return kept
+
+
+def post_prefixes(user, role: str) -> list[str]:
+    """Area prefixes on which the user holds post `role` (a role codename), directly or by group."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    kept: list[str] = []
+    for prefix in sorted({prefix for prefix, _ in grants_of(user).get(role, [])}, key=len):
+        if not any(prefix.startswith(shorter) for shorter in kept):
+            kept.append(prefix)
+    return kept
+
+
+def holds_post(user, role: str, area_code: str) -> bool:
+    """Whether the user holds post `role` through a grant whose area covers `area_code`."""
+    return bool(area_code) and any(area_code.startswith(p) for p in post_prefixes(user, role))
+
+
+def post_held(user, roles, area_code: str) -> str | None:
+    """The first of `roles` the user holds over `area_code`, or None."""
+    return next((role for role in roles if holds_post(user, role, area_code)), None)
+
+
+def holds_post_near(user, role: str, area_code: str, own_prefix: str) -> bool:
+    """Holds `role` over `area_code` or on an area inside `own_prefix` (the area the record belongs
+    to): a township officer serves a county-level site that lies in the county."""
+    return any(area_code.startswith(p) or p.startswith(own_prefix) for p in post_prefixes(user, role))
+
+
+def post_q(user, role: str, field: str = "area_code") -> Q:
+    """Rows whose `field` (an area code) lies under the user's grants of post `role`."""
+    q = NOTHING
+    for prefix in post_prefixes(user, role):
+        q |= Q(**{f"{field}__startswith": prefix})
+    return q
+
+
+def posts_over(user, area_code: str) -> list[dict]:
+    """[{"role": codename, "label": what officials read}] of the user's posts over `area_code`."""
+    return [{"role": role, "label": ROLES[role].label}
+            for role in sorted(grants_of(user)) if role in ROLES and holds_post(user, role, area_code)]
 
 
 def area_q(user, perm: str, field: str = "area_code") -> Q:

@@ -5,6 +5,13 @@ channel, post, evidence kind, document type). Presentation only: the stored even
 
 from django.apps import apps
 
+from documents.types import label_of
+from registry.roles import ROLES
+from workflows import labels
+from workflows.households import evidence
+from workflows.sites import conditions as site_conditions
+from workflows.steps import SIGNATURE_LEVELS
+
 DETAIL_LABELS = {
     # stage work (workflows.services / site_services, opinions, tasks)
     "stage": "阶段", "round": "轮次", "step": "环节", "from": "原阶段", "to": "新阶段", "transition": "流转",
@@ -54,71 +61,30 @@ def scope_of(action: str, default: str = "household") -> str:
 
 
 def stage_label(code, scope: str = "household") -> str:
-    from registry.models import HouseholdStage, SiteStage
-
-    first, second = (SiteStage, HouseholdStage) if scope == "site" else (HouseholdStage, SiteStage)
-    for choices in (first, second):
-        if code in choices.values:
-            return str(choices(code).label)
-    return str(code)
-
-
-def _household_steps():
-    from workflows.households import stages
-
-    yield from (step for stage in stages.HOUSEHOLD_STAGES for step in stage.steps)
-    yield from (stages.REMOVAL_REQUEST, stages.REMOVAL_APPROVAL, stages.DEMOLITION_EXEMPTION_APPROVAL)
-
-
-def _site_steps():
-    from workflows.sites import stages as site_stages
-
-    yield from (step for stage in site_stages.SITE_STAGES for step in stage.steps)
-    yield from site_stages.JOINT_REVIEW_STEPS.values()
-
-
-# Opinions recorded outside the step tables (workflows/batches.py).
-OTHER_STEPS = {"review_meeting": "民主评议", "objection": "公示异议"}
+    return labels.stage_label(code, scope)
 
 
 def step_label(code, scope: str = "household") -> str | None:
     """The step's Chinese name from the stage tables (the case's own table first), or None."""
-    if code in OTHER_STEPS:
-        return OTHER_STEPS[code]
-    tables = (_site_steps, _household_steps) if scope == "site" else (_household_steps, _site_steps)
-    for table in tables:
-        for step in table():
-            if step.code == code:
-                return step.label
-    return None
+    return labels.step_label(code, scope)
 
 
 def _role_label(code) -> str:
-    from registry.roles import ROLES
-
     role = ROLES.get(code) if isinstance(code, str) else None
     return role.label if role else str(code)
 
 
 def _kind_label(code) -> str:
-    from workflows.households import evidence
-    from workflows.sites import conditions as site_conditions
-
     found = evidence.kind_label(code)
     return site_conditions.kind_label(code) if found == code else found
 
 
 def _doc_type_label(code) -> str:
-    from documents.types import label_of
-
     return label_of(code)
 
 
 def _signature_label(code) -> str:
-    from workflows.sites import stages as site_stages
-    from workflows.households import stages
-
-    return stages.SIGNATURE_LEVELS.get(code) or site_stages.SIGNATURE_LEVELS.get(code) or str(code)
+    return SIGNATURE_LEVELS.get(code) or str(code)
 
 
 def key_label(key: str, action: str = "") -> str:

@@ -25,7 +25,7 @@ from documents.evidence.validation import check_client_name, inspect_upload
 from documents.hashing import digest_stream
 from registry.models import PREFIX_LENGTH, AdminArea, AreaLevel, Household, ResettlementSite, level_of_code
 from registry.roles import ROLES
-from registry.scope import NOTHING, area_q, covers, grants_of
+from registry.scope import NOTHING, area_q, covers, grants_of, holds_post, post_q
 
 from .models import Finding, FindingAttachment, FindingStep
 
@@ -56,11 +56,10 @@ def responsible_q(user) -> Q:
     q = NOTHING
     if not (user.is_authenticated and user.is_active):
         return q
-    for role, entries in grants_of(user).items():
+    for role in grants_of(user):
         if role in NOT_RESPONSIBLE:  # no finding names these posts
             continue
-        for prefix, _ in entries:
-            q |= Q(responsible_role=role, responsible_area_code__startswith=prefix)
+        q |= Q(responsible_role=role) & post_q(user, role, "responsible_area_code")
     return q
 
 
@@ -139,17 +138,13 @@ def is_auditor_of(user, finding) -> bool:
 
 def may_respond(user, finding) -> bool:
     return (finding.status in Finding.AWAITING_RESPONSE
-            and _role_holds(user, finding.responsible_role, finding.responsible_area_code))
+            and holds_post(user, finding.responsible_role, finding.responsible_area_code))
 
 
 def may_review(user, finding) -> bool:
     """Any auditor over the finding's area closes it or sends it back (the filer may have left:
     the same permission that files a finding reviews it)."""
     return finding.status == Finding.Status.RESPONDED and is_auditor_of(user, finding)
-
-
-def _role_holds(user, role: str, area_code: str) -> bool:
-    return any(area_code.startswith(prefix) for prefix, _ in grants_of(user).get(role, []))
 
 
 # ---------------------------------------------------------------- checks of what is filed
@@ -269,7 +264,7 @@ def respond(finding_id, *, actor, text: str, attachments=(), request=None) -> Fi
     try:
         with transaction.atomic():
             finding = Finding.objects.select_for_update().get(pk=finding_id)
-            if not _role_holds(actor, finding.responsible_role, finding.responsible_area_code):
+            if not holds_post(actor, finding.responsible_role, finding.responsible_area_code):
                 raise PermissionDenied("只有责任单位的人员可以反馈整改情况。")
             if finding.status == Finding.Status.CLOSED:
                 raise PermissionDenied("该问题已销号。")

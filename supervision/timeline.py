@@ -288,7 +288,7 @@ def _posts_of(actor_ids, area_code: str) -> dict:
     before events stored their actor's posts; the page marks these 现任 (an opinion stores its own)."""
     from django.contrib.auth import get_user_model
 
-    from registry.posts_at import posts_over
+    from registry.scope import posts_over
 
     return {user.pk: "、".join(post["label"] for post in posts_over(user, area_code))
             for user in get_user_model().objects.filter(pk__in=[pk for pk in actor_ids if pk])}

@@ -10,4 +10,4 @@ class WorkflowsConfig(AppConfig):
         # the documents engine, signal receivers connect, admin pages register.
         from workflows.households import document_types, signals  # noqa: F401
         from workflows.records import ledgers, level  # noqa: F401
-        from workflows.sites import admin, document_types as site_document_types, signals as site_signals  # noqa: F401
+        from workflows.sites import admin, document_types as site_document_types, signals as site_signals  # noqa: F401,I001

@@ -18,9 +18,8 @@ from viewflow.workflow.status import STATUS
 from audit.log import record
 from registry.models import PREFIX_LENGTH, AreaGroupGrant, AreaUserGrant, Household, ResettlementSite
 from registry.roles import ROLES
-from workflows.households.service import AlreadyHandled, NotPermitted, OutOfScope, acting_role, refuse
-
 from workflows import worklist
+from workflows.acting import AlreadyHandled, NotPermitted, OutOfScope, acting_role, refuse
 
 
 @dataclass
@@ -30,7 +29,7 @@ class Held:
     role: str  # the role codename the task is routed to
 
 
-def _role_of(task) -> str:
+def role_of(task) -> str:
     return (task.owner_permission or "").partition(".")[2]
 
 
@@ -52,7 +51,7 @@ def _load(task_id, actor) -> Held:
     task = Task.objects.select_related("owner").get(pk=task_id)
     if task.status not in worklist.OPEN:
         refuse("already_handled", "该任务已办结或已取消（可能已由他人处理），请刷新页面。", cls=AlreadyHandled)
-    return Held(task, case, _role_of(task))
+    return Held(task, case, role_of(task))
 
 
 def _activation(task):

@@ -1,10 +1,11 @@
-"""Which lifecycle tasks a user sees: the one scoping function of the inbox.
+"""Which lifecycle tasks a user sees: the one scoping function of the worklist, for the inbox
+pages and the API alike.
 
-viewflow's own queue, inbox and badges are not area-aware (TRAPS.md): they count every task of
-every village, and guardian's `user_queue()` loads every object grant of the user. Here a task is
-visible when its `owner_permission` is a role the user holds on an area whose prefix covers the
-task's case (`registry.scope.area_q` on the process's denormalised `area_code`). Nothing else in
-this app filters tasks by area.
+viewflow's own queue, inbox and badges are not area-aware (docs/traps.md, viewflow): they count
+every task of every village, and guardian's `user_queue()` loads every object grant of the user.
+Here a task is visible when its `owner_permission` is a post the user holds on an area whose
+prefix covers the task's case (`registry.scope.post_q` on the process's denormalised
+`area_code`). Nothing else filters tasks by area.
 
 - `queue(user)`: open tasks nobody holds that the user may take (领取);
 - `inbox(user)`: tasks the user holds (在办), still within their scope;
@@ -20,15 +21,20 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from registry.models import Household, Member, Relation
-from registry.models import HouseholdStage as S
 from registry.roles import ROLES
-from registry.scope import NOTHING, area_q, grants_of, prefixes_for
-from workflows.households import deadlines, stages
+from registry.scope import NOTHING, grants_of, post_q
+from workflows import labels
+from workflows.acting import acting_role
+from workflows.households import deadlines, flows, stages
+from workflows.sites import flows as site_flows
+from workflows.sites import stages as site_stages
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 HELD = [STATUS.ASSIGNED, STATUS.STARTED]
@@ -41,23 +47,16 @@ SITE_AREA_FIELD = SITE_PROCESS + "area_code"
 
 
 def _site_roles() -> set[str]:
-    from workflows.sites import stages as site_stages
-
     return {step.roles[0] for stage in site_stages.SITE_STAGES for step in stage.steps}
+
+
 # Posts that oversee the work of an area and may reassign its tasks (supervisors).
 SUPERVISOR_ROLES = (stages.LEADER, stages.COUNTY_OFFICE)
 
 
 def _role_q(user, role: str, field: str = AREA_FIELD) -> Q:
-    perm = f"registry.{role}"
-    if user.is_superuser:
-        # area_q lets a superuser see everything; acting on tasks is a post's act, so a superuser
-        # sees only what their own grants cover, like anyone else.
-        q = NOTHING
-        for prefix in prefixes_for(user, perm):
-            q |= Q(**{f"{field}__startswith": prefix})
-        return q
-    return area_q(user, perm, field=field)
+    # Acting on tasks is a post's act: a superuser sees only what their own grants cover.
+    return post_q(user, role, field)
 
 
 def scope_q(user) -> Q:
@@ -101,8 +100,6 @@ def supervised(user):
 
 
 def is_supervisor_of(user, household) -> bool:
-    from workflows.households.service import acting_role
-
     return acting_role(user, SUPERVISOR_ROLES, household) is not None
 
 
@@ -114,9 +111,6 @@ def visible_task_q(user) -> Q:
 # --- steps ---------------------------------------------------------------------------------
 
 def _human_nodes():
-    from workflows.households import flows
-    from workflows.sites import flows as site_flows
-
     flow_classes = [*flows.STAGE_FLOWS.values(), flows.NoticeResubmitFlow, flows.RemovalFlow,
                     *site_flows.SITE_STAGE_FLOWS.values()]
     for flow_class in flow_classes:
@@ -133,38 +127,16 @@ def step_nodes() -> dict[str, list]:
     return found
 
 
-def step_label(code: str) -> str:
-    for stage in stages.HOUSEHOLD_STAGES:
-        if code in stage.step_codes:
-            return f"{stage.label} · {stage.step(code).label}"
-    if code == stages.REMOVAL_APPROVAL.code:
-        return f"清退 · {stages.REMOVAL_APPROVAL.label}"
-    found = _site_step(code)
-    if found:
-        return f"安置点{found[0].label} · {found[1].label}"
-    return code
-
-
-def _site_step(code: str):
-    from workflows.sites import stages as site_stages
-
-    return site_stages.step_anywhere(code)
+step_label = labels.task_title
 
 
 def step_def(code: str):
-    for stage in stages.HOUSEHOLD_STAGES:
-        if code in stage.step_codes:
-            return stage.step(code)
-    if code == stages.REMOVAL_APPROVAL.code:
-        return stages.REMOVAL_APPROVAL
-    found = _site_step(code)
+    found = labels.find_step(code)
     return found[1] if found else None
 
 
 def steps_for(user) -> list[str]:
     """Step codes routed to a role the user holds, in the order of the stage tables."""
-    from workflows.sites import stages as site_stages
-
     held = set(grants_of(user))
     codes = [s.code for stage in stages.HOUSEHOLD_STAGES for s in stage.steps]
     codes.append(stages.REMOVAL_APPROVAL.code)
@@ -213,8 +185,6 @@ class Row:
 
 
 def rows(tasks, now=None) -> list[Row]:
-    from django.utils import timezone
-
     now = now or timezone.now()
     result = []
     for task in tasks:
@@ -228,19 +198,19 @@ def rows(tasks, now=None) -> list[Row]:
 
 
 def _site_due(task):
-    from workflows.sites import stages as site_stages
-
     stage = site_stages.stage(task.site_case_stage or "")
     if stage is None or task.site_case_entered is None:
         return None
     return task.site_case_entered + datetime.timedelta(days=stage.deadline_days)
 
 
-def stage_label(code: str) -> str:
-    try:
-        return S(code).label
-    except ValueError:
-        return code
+stage_label = labels.stage_label
+
+
+def open_tasks_of(case):
+    """The open human tasks of one household or site (its page lists and acts on them)."""
+    field = PROCESS + "household" if isinstance(case, Household) else SITE_PROCESS + "site"
+    return open_tasks().filter(**{field: case}).select_related("owner").order_by("id")
 
 
 def overdue_filter(qs):
@@ -275,8 +245,6 @@ def bounded_count(qs) -> Bounded:
 def counts_per_step(qs, codes) -> list[tuple[str, str, Bounded]]:
     """Open tasks per step in one bounded query: GROUP BY over at most cap() rows per step. When
     the bound is reached, every count is a lower bound ("n+")."""
-    from django.db import connection
-
     codes = list(codes)
     if not codes:
         return []

@@ -4,7 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from documents.models import Document, DocumentVersion, Evidence, EvidenceKind
-from registry.models import HouseholdStage
+from registry.models import HouseholdStage, SiteStage
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -38,8 +38,6 @@ class EvidenceUploadSerializer(serializers.Serializer):
 class SiteEvidenceUploadSerializer(EvidenceUploadSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from registry.models import SiteStage
-
         self.fields["stage"] = serializers.ChoiceField(choices=SiteStage.choices, help_text="所属阶段")
 
 

@@ -8,7 +8,7 @@ from typing import Callable
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import FileResponse
+from django.http.multipartparser import MultiPartParserError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import parsers
@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.log import record
+from documents import downloads
 from documents import services as document_services
-from documents import storage
 from documents.evidence.services import ingest_evidence
 from documents.evidence.services import record_download as record_evidence_download
+from documents.evidence.validation import check_client_name
 from documents.models import Document, Evidence
 from documents.permissions import ADD_EVIDENCE, READ_HOUSEHOLD, READ_SITE
 from documents.views.access import get_document_for, get_evidence_for
@@ -27,7 +28,8 @@ from documents.views.evidence import _ClientNameParser
 from registry.models import HouseholdStage, SiteStage
 from registry.scope import area_q, covers, get_household_for, get_site_for
 from supervision.timeline import household_timeline, site_timeline
-from workflows.sites import service as site_service, stages as site_stages
+from workflows.models import SiteProject
+from workflows.sites import stages as site_stages
 
 from .. import idempotency, transitions
 from ..errors import ApiError
@@ -70,7 +72,7 @@ class CaseKind:
 
 
 def _site_round(site):
-    return site_service.project_of(site).stage_round
+    return SiteProject.for_site(site).stage_round
 
 
 HOUSEHOLD = CaseKind("搬迁户", get_household_for, READ_HOUSEHOLD, "household", household_timeline,
@@ -154,7 +156,6 @@ class ClientNameMultiPartParser(parsers.MultiPartParser):
     (documents/views/evidence.py does the same for the upload page)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        from django.http.multipartparser import MultiPartParserError
         from rest_framework.exceptions import ParseError
         from rest_framework.parsers import DataAndFiles
 
@@ -209,8 +210,6 @@ class EvidenceList(CaseView):
         if len(names) > 1:
             raise ApiError(400, "one_file", "一次只能上传一个文件。", {"file": ["一次只能上传一个文件。"]})
         if names and "file" not in request.FILES:
-            from documents.evidence.validation import check_client_name
-
             check_client_name(names[0])  # explains a name Django dropped (e.g. "..")
         data = validated(self.kind.upload_input, request.data)
         upload = data["file"]
@@ -232,12 +231,7 @@ class EvidenceFile(APIView):
     def get(self, request, pk):
         item = get_evidence_for(request.user, pk)
         record_evidence_download(item, actor=request.user, request=request)
-        extension = item.storage_name.rsplit(".", 1)[-1]
-        response = FileResponse(storage.open_stored(item.storage_name), as_attachment=True,
-                                filename=f"证据{item.pk}-{item.get_kind_display()}.{extension}",
-                                content_type=item.content_type)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return downloads.evidence_response(item)
 
 
 # Documents -----------------------------------------------------------------------------------
@@ -262,10 +256,7 @@ class DocumentPdf(APIView):
         if version is None:
             raise ApiError(404, "not_rendered", "该文书尚未生成 PDF（可能正在生成），请稍后再试。")
         document_services.record_download(version, actor=request.user, request=request)
-        response = FileResponse(storage.open_stored(version.storage_name), as_attachment=True,
-                                filename=version.download_name, content_type="application/pdf")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return downloads.version_response(version)
 
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from approvals.access import ACTING_CAPABILITY
+from workflows.acting import ACTING_CAPABILITY
 
 from ..errors import ApiError
 

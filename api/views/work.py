@@ -7,10 +7,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows import worklist, claims
 from registry.models import AdminArea, ResettlementSite, SiteKind, SiteStage
 from registry.roles import ROLES
 from registry.scope import area_q, get_site_for, grants_of
+from workflows import claims, worklist
 from workflows.sites import stages as site_stages
 
 from .. import idempotency, site_edit

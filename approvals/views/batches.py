@@ -17,16 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from documents.models import Document
+from documents.models import Document, Evidence
 from documents.permissions import ADD_DOCUMENT
 from registry.models import AdminArea, AreaLevel, Household
 from registry.models import HouseholdStage as S
 from registry.scope import area_q, get_object_for
 from registry.views import household_rows
-from workflows.households import batches, service, stages
+from workflows import acting, worklist
+from workflows.households import batches, stages
 from workflows.models import NoticeBatch, Objection, ObjectionStatus, ReviewMeeting
 
-from workflows import worklist
 from ..forms import NoticeBatchForm, ObjectionForm, PhotoForm, ResolveObjectionForm, ReviewMeetingForm, add_violations
 from . import refusal_status
 from .printing import start_render
@@ -130,7 +130,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                     village=village, actor=request.user, held_on=d["held_on"], place=d["place"],
                     expected_members=d["expected_members"], present_members=d["present_members"], votes=votes,
                     meeting_type=d["meeting_type"], minutes=d["minutes"], files=files, request=request)
-            except service.Refused as exc:
+            except acting.Refused as exc:
                 status = refusal_status(exc)
                 if status == 409:
                     messages.info(request, exc.message)
@@ -209,7 +209,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 batch = batches.create_notice_batch(
                     village=village, actor=request.user, household_ids=sorted(chosen), posted_on=d["posted_on"],
                     ends_on=d["ends_on"], posted_at=d["posted_at"], request=request)
-            except service.Refused as exc:
+            except acting.Refused as exc:
                 status = refusal_status(exc)
                 if status == 409:
                     messages.info(request, exc.message)
@@ -249,8 +249,8 @@ def _notice_context(request, batch, *, photo_form=None, objection_form=None, res
     households = list(household_rows(batch.households.all()))
     objections = list(batch.objections.select_related("household", "recorded_by", "resolved_by").order_by("id"))
     in_notice = [h for h in households if h.stage == S.NOTICE]
-    is_clerk = service.acting_role(user, (stages.CLERK,), batch.village) is not None
-    can_resolve = service.acting_role(user, (stages.REVIEWER, stages.LEADER), batch.village) is not None
+    is_clerk = acting.acting_role(user, (stages.CLERK,), batch.village) is not None
+    can_resolve = acting.acting_role(user, (stages.REVIEWER, stages.LEADER), batch.village) is not None
     # The clean batch, now in 审核: the township's review of all of them in one confirmation.
     bulk_tasks = list(worklist.filter_step(
         worklist.open_tasks().filter(worklist.scope_q(user)).filter(
@@ -279,8 +279,6 @@ def _notice_context(request, batch, *, photo_form=None, objection_form=None, res
 
 
 def _photo_count(batch, households):
-    from documents.models import Evidence
-
     return (Evidence.objects.filter(household__in=[h.pk for h in households], kind="posted_notice_photo",
                                     uploaded_at__gte=batch.created_at, withdrawn_at__isnull=True)
             .values("household").distinct().count())
@@ -301,7 +299,7 @@ def notice_photo(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             batches.file_notice_photo(batch_id=batch.pk, actor=request.user, upload=form.cleaned_data["photo"],
                                       request=request)
-        except service.Refused as exc:
+        except acting.Refused as exc:
             if refusal_status(exc) == 409:
                 messages.info(request, exc.message)
                 return redirect("approvals:notice_detail", pk=batch.pk)
@@ -329,7 +327,7 @@ def notice_objection(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             batches.record_objection(batch_id=batch.pk, household_id=d["household"], actor=request.user,
                                      objector=d["objector"], content=d["content"], request=request)
-        except service.Refused as exc:
+        except acting.Refused as exc:
             form.data = form.data.copy()
             form.data["token"] = new_token(request)
             add_violations(form, exc.violations)
@@ -351,7 +349,7 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             outcome = batches.resolve_objection(objection_id=objection.pk, actor=request.user,
                                                 upheld=form.cleaned_data["upheld"],
                                                 resolution=form.cleaned_data["resolution"], request=request)
-        except service.Refused as exc:
+        except acting.Refused as exc:
             if refusal_status(exc) == 409:
                 messages.info(request, exc.message)
                 return redirect("approvals:notice_detail", pk=batch.pk)

@@ -8,6 +8,7 @@ import io
 from types import SimpleNamespace
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,22 +16,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from PIL import Image, ImageOps
 
 from audit.models import AuditEvent
+from documents import storage
 from documents.models import Document, Evidence
 from documents.permissions import ADD_DOCUMENT, ADD_EVIDENCE, READ_HOUSEHOLD
-from registry import policy
+from documents.views.access import get_evidence_for
 from registry.models import Relation
-from registry.roles import ROLES
 from registry.reads import record_auditor_read
+from registry.roles import ROLES
 from registry.scope import area_q, get_household_for
 from supervision import findings as supervision_findings
+from workflows import acting, actions, claims, labels, worklist
 from workflows.households import conditions, deadlines, service, stages
-from workflows.households import evidence as wf_evidence
 from workflows.models import Decision, Opinion
 
-from approvals import bulk
-from workflows import worklist, claims
 from ..forms import DecisionForm, RemovalDecisionForm, RemovalRequestForm, add_violations
 from . import refusal_status
 
@@ -44,17 +45,13 @@ def _name(user):
 
 
 def _open_tasks(household):
-    tasks = (worklist.open_tasks().filter(**{worklist.PROCESS + "household": household}).select_related("owner")
-             .order_by("id"))
-    return {t.flow_task.name: t for t in tasks}
+    return {t.flow_task.name: t for t in worklist.open_tasks_of(household)}
 
 
 def _officers(household):
     ids = set()
     for role in (stages.REVIEWER, stages.LEADER):
         ids |= set(claims.eligible_officials(role, household).values_list("pk", flat=True))
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
 
 
@@ -62,11 +59,13 @@ def _seen(household):
     return {"seen_stage": household.stage, "seen_round": household.stage_round}
 
 
-def _step_forms(request, household, bound=None):
-    """One form per step the user may act on now, with what still blocks approving it."""
-    tasks = _open_tasks(household)
+def _step_forms(request, household, available, bound=None):
+    """One form per step the user may act on now (workflows.actions), with what still blocks it."""
     result = []
-    for step, _missing in service.available_steps(household, request.user):
+    for action in available:
+        if action.kind != actions.STEP:
+            continue
+        step = stages.STAGES[household.stage].step(action.name)
         fields = service.STEP_FIELDS.get(step.code, set())
         if bound is not None and bound.prefix == step.code:
             form = bound
@@ -74,37 +73,25 @@ def _step_forms(request, household, bound=None):
             form = DecisionForm(initial={"step": step.code, **_seen(household)}, step_fields=fields,
                                 officers=_officers(household) if "follow_up_officer" in fields else None,
                                 prefix=step.code)
-        blockers, moves_to = bulk.what_blocks(household, step.code, request.user)
-        task = tasks.get(step.code)
-        held_by_other = task is not None and task.owner_id not in (None, request.user.pk)
+        task = action.task
         result.append(SimpleNamespace(
-            step=step, form=form, blockers=blockers, moves_to=worklist.stage_label(moves_to) if moves_to else "",
-            task=task, held_by_other=held_by_other, holder=_name(task.owner) if task and task.owner else "",
-            can_return=stages.previous_stage(household.stage) is not None,
-            evidence=[(k, wf_evidence.kind_label(k), k in wf_evidence.present_kinds(household))
-                      for k in step.evidence],
+            # A task held by someone else is said once, with the holder's name, beside the form.
+            step=step, form=form, blockers=[v for v in action.unmet if v.code != "claimed_by_other"],
+            moves_to=action.moves_to_label,
+            task=task, held_by_other=action.held_by_other, holder=_name(task.owner) if task and task.owner else "",
+            can_return="return" in action.decisions, evidence=action.evidence,
         ))
     return result
 
 
-def _pending_removal(household):
-    last = (Opinion.objects.filter(household=household, stage=household.stage, round=household.stage_round,
-                                   step__in=[stages.REMOVAL_REQUEST.code, stages.REMOVAL_APPROVAL.code])
-            .select_related("actor").order_by("-id").first())
-    return last if last and last.step == stages.REMOVAL_REQUEST.code else None
-
-
-def _removal(request, household, bound_request=None, bound_decision=None):
-    user = request.user
-    pending = _pending_removal(household)
-    removable = household.stage in [s.code for s in stages.HOUSEHOLD_STAGES if s.removable]
-    can_request = (removable and pending is None
-                   and service.acting_role(user, stages.REMOVAL_REQUEST.roles, household) is not None)
-    can_decide = (pending is not None
-                  and service.acting_role(user, stages.REMOVAL_APPROVAL.roles, household) is not None)
+def _removal(request, household, available, bound_request=None, bound_decision=None):
+    by_name = {a.name: a for a in available}
+    can_request = stages.REMOVAL_REQUEST.code in by_name
+    can_decide = stages.REMOVAL_APPROVAL.code in by_name
+    pending = service.pending_removal(household)
     return SimpleNamespace(
         pending=pending, pending_by=_name(pending.actor) if pending else "",
-        own_request=pending is not None and pending.actor_id == user.pk,
+        own_request=can_decide and not by_name[stages.REMOVAL_APPROVAL.code].available,
         request_form=(bound_request or RemovalRequestForm(initial=_seen(household), prefix="removal"))
         if can_request else None,
         decision_form=(bound_decision or RemovalDecisionForm(initial=_seen(household), prefix="removal_decision"))
@@ -140,14 +127,7 @@ def _timeline(household):
 
 
 def _opinion_step_label(code):
-    special = {"review_meeting": "民主评议", "objection": "公示异议处理",
-               stages.REMOVAL_REQUEST.code: stages.REMOVAL_REQUEST.label,
-               stages.REMOVAL_APPROVAL.code: stages.REMOVAL_APPROVAL.label,
-               stages.DEMOLITION_EXEMPTION_APPROVAL.code: stages.DEMOLITION_EXEMPTION_APPROVAL.label}
-    if code in special:
-        return special[code]
-    definition = worklist.step_def(code)
-    return definition.label if definition else code
+    return labels.step_label(code) or code
 
 
 def _documents(user, household):
@@ -158,9 +138,10 @@ def _documents(user, household):
 def _context(request, household, *, bound=None, bound_request=None, bound_decision=None):
     user = request.user
     members = list(household.members.all())
-    violations = policy.check_household(household, members)
+    violations = conditions.policy_violations(household)
     due = deadlines.due_at(household)
     tasks = _open_tasks(household)
+    available = actions.household_actions(user, household)
     return {
         "household": household,
         "members": members,
@@ -174,12 +155,13 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
         if household.stage in stages.STAGES else [],
         "tasks": [SimpleNamespace(task=t, label=worklist.step_label(code), holder=_name(t.owner) if t.owner else "",
                                   mine=t.owner_id == user.pk,
-                                  can_claim=t.owner_id is None and service.acting_role(
-                                      user, (claims._role_of(t),), household) is not None,
+                                  can_claim=t.owner_id is None and acting.acting_role(
+                                      user, (claims.role_of(t),), household) is not None,
                                   can_reassign=worklist.is_supervisor_of(user, household))
                   for code, t in tasks.items()],
-        "step_forms": _step_forms(request, household, bound),
-        "removal": _removal(request, household, bound_request, bound_decision),
+        "actions": available,
+        "step_forms": _step_forms(request, household, available, bound),
+        "removal": _removal(request, household, available, bound_request, bound_decision),
         "timeline": _timeline(household),
         "documents": _documents(user, household),
         "evidence": Evidence.objects.filter(household=household).filter(area_q(user, READ_HOUSEHOLD))
@@ -248,7 +230,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         outcome = service.decide(household.pk, step=step, actor=request.user, decision=data["decision"],
                                   opinion=data["opinion"], request=request, changes=form.changes() or None)
-    except service.Refused as exc:
+    except acting.Refused as exc:
         return _refused(request, household, exc, bound=form)
     label = worklist.step_label(step)
     if data["decision"] == Decision.RETURN:
@@ -275,7 +257,7 @@ def removal_request(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         service.request_removal(household.pk, actor=request.user, reason=form.cleaned_data["reason"],
                                  request=request)
-    except service.Refused as exc:
+    except acting.Refused as exc:
         return _refused(request, household, exc, bound_request=form)
     messages.success(request, "已提出清退申请，待县易地扶贫搬迁办公室审批。")
     return redirect("approvals:case", pk=household.pk)
@@ -294,7 +276,7 @@ def removal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         outcome = service.decide_removal(household.pk, actor=request.user, approve=form.cleaned_data["approve"],
                                           opinion=form.cleaned_data["opinion"], request=request)
-    except service.Refused as exc:
+    except acting.Refused as exc:
         return _refused(request, household, exc, bound_decision=form)
     messages.success(request, "已同意清退，该户已清退。" if outcome.moved_to else "已不同意清退，该户继续办理。")
     return redirect("approvals:case", pk=household.pk)
@@ -303,11 +285,6 @@ def removal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     """A small preview of a photo or scan on the case page (the full file is the audited download)."""
-    from PIL import Image, ImageOps
-
-    from documents import storage
-    from documents.views.access import get_evidence_for
-
     item = get_evidence_for(request.user, pk)
     if not item.is_image:
         raise Http404("该材料没有缩略图。")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,15 +20,12 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from registry.idnumbers import mask_id_number
-from registry.models import AdminArea, AreaLevel, Member, ResettlementSite, level_of_code
-from registry.models import PREFIX_LENGTH
-from django.db.models import F, Q
-
+from registry.models import PREFIX_LENGTH, AdminArea, AreaLevel, Member, ResettlementSite, level_of_code
 from registry.scope import NOTHING, area_q, grants_of, prefixes_for
 from supervision import findings as supervision_findings
-from workflows.households.service import Refused
+from workflows import claims, worklist
+from workflows.acting import Refused
 
-from workflows import worklist, claims
 from ..bulk import BULK_STEPS
 from ..forms import IdSearchForm, InboxFilterForm, ReassignForm
 from . import refusal_status
@@ -305,7 +303,7 @@ def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
     row = worklist.rows([task])[0]
     process = Task.objects.get(pk=task.pk).process.coerced
     household = getattr(process, "household", None) or process.site
-    officials = claims.eligible_officials(claims._role_of(task), household)
+    officials = claims.eligible_officials(claims.role_of(task), household)
     if task.owner_id:
         officials = officials.exclude(pk=task.owner_id)
     form = ReassignForm(request.POST or None, officials=officials)

@@ -10,12 +10,14 @@ from collections import Counter
 from types import SimpleNamespace
 
 from django import forms
-from django.db.models import Count
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -26,18 +28,20 @@ from registry.roles import ROLES
 from registry.scope import area_q, get_site_for
 from registry.views import household_rows
 from supervision import findings as supervision_findings
+from workflows import acting, actions, claims, worklist
+from workflows.acting import acting_role
+from workflows.models import Decision, FundEntry, Milestone, SelfFundEntry, SiteOpinion, SiteProject
 from workflows.sites import (
-    conditions as site_conditions,
     progress as site_progress,
+)
+from workflows.sites import (
     service as site_service,
+)
+from workflows.sites import (
     stages as site_stages,
 )
-from workflows.models import Decision
-from workflows.households.service import acting_role
 from workflows.sites.funds import funds_position
-from workflows.models import FundEntry, Milestone, SelfFundEntry, SiteOpinion
 
-from workflows import worklist, claims
 from ..forms import DecisionForm, add_violations
 from . import refusal_status
 from .site_entries import entry_forms
@@ -52,8 +56,6 @@ class SiteDecisionForm(DecisionForm):
     def __init__(self, *args, site=None, **kwargs):
         fields = site_service.STEP_FIELDS.get(kwargs.pop("step_code", ""), set())
         super().__init__(*args, **kwargs)
-        from workflows.models import SiteProject
-
         def label(name):
             return str(SiteProject._meta.get_field(name).verbose_name)
 
@@ -78,8 +80,6 @@ class SiteDecisionForm(DecisionForm):
             officers = set()
             for role in site_stages.FOLLOW_UP_OFFICER_ROLES:
                 officers |= set(claims.eligible_officials(role, site).values_list("pk", flat=True))
-            from django.contrib.auth import get_user_model
-
             self.fields["follow_up_officer"] = forms.ModelChoiceField(
                 label="后扶专干", required=False, empty_label="（请选择）",
                 queryset=get_user_model().objects.filter(pk__in=officers).order_by("last_name", "first_name"))
@@ -141,38 +141,30 @@ def _joint_review(site):
 
 
 def _step_forms(request, site, project, bound=None):
-    tasks = {t.flow_task.name: t for t in worklist.open_tasks().filter(**{worklist.SITE_PROCESS + "site": site})
-             .select_related("owner")}
+    """One form per step the user may act on now (workflows.actions), with what still blocks it."""
     result = []
-    for step, missing in site_service.available_steps(site, request.user):
+    for action in actions.site_actions(request.user, site):
+        step = site_stages.stage(site.stage).step(action.name)
         if bound is not None and bound.prefix == step.code:
             form = bound
         else:
             form = SiteDecisionForm(initial={"step": step.code, **_seen(site, project)}, step_code=step.code,
                                     site=site, prefix=step.code)
-        stage = site_stages.stage(site.stage)
-        done = site_conditions.approved_steps(site) | {step.code}
-        moves_to = None
-        blockers = list(missing)
-        if stage and set(stage.step_codes) <= done:
-            blockers += [b for b in site_conditions.forward_blockers(site)
-                         if b.code != "steps_pending" and b.message not in {m.message for m in blockers}]
-            moves_to = site_stages.next_stage(site.stage)
-        task = tasks.get(step.code)
+        task = action.task
         result.append(SimpleNamespace(
-            step=step, form=form, blockers=blockers, moves_to=site_stages.label(moves_to) if moves_to else "",
-            task=task, held_by_other=task is not None and task.owner_id not in (None, request.user.pk),
+            # A task held by someone else is said once, with the holder's name, beside the form.
+            step=step, form=form, blockers=[v for v in action.unmet if v.code != "claimed_by_other"],
+            moves_to=action.moves_to_label, task=task, held_by_other=action.held_by_other,
             holder=_name(task.owner) if task and task.owner else "",
-            can_return=site_stages.previous_stage(site.stage) is not None,
-            evidence=[(k, site_conditions.kind_label(k), k in site_conditions.present_kinds(site))
-                      for k in step.evidence],
+            can_return="return" in action.decisions, evidence=action.evidence,
         ))
+    tasks = {t.flow_task.name: t for t in worklist.open_tasks_of(site)}
     return result, tasks
 
 
 def _context(request, site, bound=None, entry_bound=None):
     user = request.user
-    project = site_service.project_of(site)
+    project = SiteProject.for_site(site)
     reports = list(site.progress_reports.select_related("reported_by").order_by("reported_on", "id"))
     stage = site_stages.stage(site.stage)
     due = project.stage_entered_at + datetime.timedelta(days=stage.deadline_days) if stage else None
@@ -182,8 +174,6 @@ def _context(request, site, bound=None, entry_bound=None):
     step_forms, tasks = _step_forms(request, site, project, bound)
     late_milestones = site_progress.late_milestones(site)
     late = {m.milestone for m in late_milestones}
-    from django.utils import timezone
-
     return {
         "site": site,
         "project": project,
@@ -216,7 +206,7 @@ def _context(request, site, bound=None, entry_bound=None):
         "tasks": [SimpleNamespace(task=t, label=worklist.step_label(code), holder=_name(t.owner) if t.owner else "",
                                   mine=t.owner_id == user.pk,
                                   can_claim=t.owner_id is None and acting_role(
-                                      user, (claims._role_of(t),), site) is not None,
+                                      user, (claims.role_of(t),), site) is not None,
                                   can_reassign=worklist.is_supervisor_of(user, site))
                   for code, t in tasks.items()],
         "opinions": _with_labels(SiteOpinion.objects.filter(site=site).select_related("actor").order_by("created_at", "id")),
@@ -246,7 +236,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_decide(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_site_for(request.user, pk)
-    project = site_service.project_of(site)
+    project = SiteProject.for_site(site)
     step = request.POST.get("step_code", "")
     form = SiteDecisionForm(request.POST, step_code=step, site=site, prefix=step)
     data = form.data
@@ -259,7 +249,7 @@ def site_decide(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = site_service.decide(site.pk, step=step, actor=request.user, decision=form.cleaned_data["decision"],
                                        opinion=form.cleaned_data["opinion"], request=request,
                                        changes=form.changes() or None)
-    except site_service.Refused as exc:
+    except acting.Refused as exc:
         status = refusal_status(exc)
         if status == 404:
             raise Http404(exc.message)

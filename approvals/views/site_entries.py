@@ -25,15 +25,18 @@ from registry.models import Household, HouseholdStage
 from registry.roles import ROLES
 from registry.scope import get_household_for, get_site_for, prefixes_for
 from registry.views import household_rows
-from workflows.households import service
+from workflows import acting
+from workflows.models import SelfFundKind, SiteProject
 from workflows.sites import (
     funds as site_funds,
+)
+from workflows.sites import (
     progress as site_progress,
-    service as site_service,
+)
+from workflows.sites import (
     stages as site_stages,
 )
 from workflows.sites.funds import money
-from workflows.models import SelfFundKind
 
 from ..forms import add_violations
 from ..site_forms import ArrivalForm, DisbursementForm, ProgressReportForm, SelfFundsForm
@@ -65,9 +68,9 @@ def entry_forms(request, site, bound=None) -> dict:
     """The forms the user may fill in on this site now (a bound one kept after a refusal)."""
     user, bound = request.user, bound or {}
     offered = []
-    if site.stage in site_progress.REPORTING_STAGES and service.acting_role(user, site_stages.PROGRESS_ROLES, site):
+    if site.stage in site_progress.REPORTING_STAGES and acting.acting_role(user, site_stages.PROGRESS_ROLES, site):
         offered.append("progress")
-    if service.acting_role(user, site_stages.FUNDS_ROLES, site):
+    if acting.acting_role(user, site_stages.FUNDS_ROLES, site):
         offered.append("arrival")
         if site_stages.reached(site.stage, site_stages.T.TENDER):
             offered.append("disbursement")
@@ -91,7 +94,7 @@ def entry_forms(request, site, bound=None) -> dict:
             found[key] = SelfFundsForm(prefix=key, initial=initial, households=households)
         elif key == "disbursement":
             # The contractor of the tender step is the usual payee.
-            contractor = site_service.project_of(site).contractor
+            contractor = SiteProject.for_site(site).contractor
             found[key] = DisbursementForm(prefix=key, initial={**initial, "payee": contractor})
         else:
             found[key] = FORMS[key](prefix=key, initial=initial)
@@ -123,15 +126,15 @@ class Filing:
 def _refuse_early(user, site, roles, what):
     """The services' role check, before any upload is read: 404 or 403 as the service would."""
     try:
-        site_service.require_site_role(user, site, roles, what)
-    except site_service.OutOfScope as exc:
+        acting.require_site_role(user, site, roles, what)
+    except acting.OutOfScope as exc:
         raise Http404(exc.message)
-    except site_service.NotPermitted as exc:
+    except acting.NotPermitted as exc:
         raise PermissionDenied(exc.message)
 
 
 def _page(request, site, key, form, status=400):
-    from .site import _context
+    from .site import _context  # the page this form belongs to; site.py imports entry_forms from here
 
     return render(request, "approvals/site.html", _context(request, site, entry_bound={key: form}), status=status)
 
@@ -147,7 +150,7 @@ def _run(request, site, key, form, book):
         field = "photos" if "photos" in form.fields else "voucher"
         form.add_error(field, exc)
         return None, _page(request, site, key, form)
-    except site_service.Refused as exc:
+    except acting.Refused as exc:
         filing.discard()
         status = refusal_status(exc)
         if status == 404:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from documents import storage
+from documents import downloads
 from documents.evidence.services import ingest_evidence, record_download, withdraw_evidence
 from documents.evidence.validation import check_client_name
 from documents.forms import EvidenceUploadForm, ReasonForm
@@ -127,9 +127,4 @@ def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     item = get_evidence_for(request.user, pk)
     record_download(item, actor=request.user, request=request)
-    extension = item.storage_name.rsplit(".", 1)[-1]
-    response = FileResponse(storage.open_stored(item.storage_name), as_attachment=True,
-                            filename=f"证据{item.pk}-{item.get_kind_display()}.{extension}",
-                            content_type=item.content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.evidence_response(item)

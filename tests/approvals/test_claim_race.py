@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from tests.conftest import make_official
 from tests.factories import HouseholdFactory
 from workflows.households.flows import ApprovalFlow
-from workflows.households.service import AlreadyHandled
+from workflows.acting import AlreadyHandled
 
 
 @pytest.mark.postgres

@@ -7,7 +7,7 @@ from viewflow.workflow.status import STATUS
 from workflows import worklist, claims
 from audit.models import AuditEvent
 from tests.conftest import make_official
-from workflows.households.service import AlreadyHandled, NotPermitted, OutOfScope
+from workflows.acting import AlreadyHandled, NotPermitted, OutOfScope
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import audit
 import audit.log
-from registry.posts_at import posts_over
+from registry.scope import posts_over
 
 OURS = {"registry", "documents", "workflows", "approvals", "archive", "supervision", "api", "config"}
 

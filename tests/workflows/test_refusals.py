@@ -13,6 +13,7 @@ from tests.workflows.test_walk import allocate_unit, approve, walk_to_approval
 from workflows.households import batches, service
 from workflows.households.batches import Vote
 from workflows.models import Objection, Opinion
+from workflows import acting
 
 
 def snapshot(household):
@@ -24,7 +25,7 @@ def snapshot(household):
     )
 
 
-def refused(call, *, code, exc=service.Refused):
+def refused(call, *, code, exc=acting.Refused):
     with pytest.raises(exc) as info:
         call()
     assert code in info.value.codes, info.value.codes
@@ -81,7 +82,7 @@ def test_skipping_a_stage_is_refused(officials, give, household):
 def test_wrong_role_is_refused(officials, in_approval):
     before = snapshot(in_approval)
     error = refused(lambda: approve(in_approval, "township_review", officials["clerk_a"]), code="wrong_role",
-                    exc=service.NotPermitted)
+                    exc=acting.NotPermitted)
     assert "乡镇审核员" in error.message
     assert snapshot(in_approval) == before
 
@@ -89,7 +90,7 @@ def test_wrong_role_is_refused(officials, in_approval):
 def test_right_role_in_another_area_does_not_see_the_case(officials, in_approval):
     before = snapshot(in_approval)
     refused(lambda: approve(in_approval, "township_review", officials["other_reviewer"]), code="out_of_scope",
-            exc=service.OutOfScope)
+            exc=acting.OutOfScope)
     assert snapshot(in_approval) == before
 
 
@@ -101,7 +102,7 @@ def test_an_official_cannot_approve_the_step_they_did(officials, give, areas, in
     give(in_approval, "household_survey", "signed_agreement")
     approve(in_approval, "township_review", dual)
     before = snapshot(in_approval)
-    refused(lambda: approve(in_approval, "county_approval", dual), code="own_submission", exc=service.NotPermitted)
+    refused(lambda: approve(in_approval, "county_approval", dual), code="own_submission", exc=acting.NotPermitted)
     assert snapshot(in_approval) == before
 
 
@@ -207,13 +208,13 @@ def test_an_open_objection_holds_the_household_and_an_upheld_one_sends_it_back_t
     assert type(applied).objects.get(pk=applied.pk).stage == S.NOTICE
 
     refused(lambda: batches.resolve_objection(objection_id=objection.pk, actor=officials["clerk_a"], upheld=True,
-                                              resolution="x"), code="wrong_role", exc=service.NotPermitted)
+                                              resolution="x"), code="wrong_role", exc=acting.NotPermitted)
     outcome = batches.resolve_objection(objection_id=objection.pk, actor=officials["reviewer"], upheld=True,
                                         resolution="经核实，该户在县城有商品房，异议成立。")
     assert outcome.moved_to == S.REVIEW
     refused(lambda: batches.resolve_objection(objection_id=objection.pk, actor=officials["reviewer"],
                                               upheld=False, resolution="x"), code="already_handled",
-            exc=service.AlreadyHandled)
+            exc=acting.AlreadyHandled)
 
 
 def test_a_dismissed_objection_lets_the_household_continue(officials, give, areas, applied):
@@ -263,7 +264,7 @@ def test_removal_needs_county_approval_by_someone_else(officials, applied):
             code="reason_required")
     service.request_removal(applied.pk, actor=officials["reviewer"], reason="核实为财政供养人员直系亲属")
     refused(lambda: service.decide_removal(applied.pk, actor=officials["reviewer"], approve=True),
-            code="wrong_role", exc=service.NotPermitted)
+            code="wrong_role", exc=acting.NotPermitted)
     outcome = service.decide_removal(applied.pk, actor=officials["county_office"], approve=True, opinion="同意清退")
     assert outcome.moved_to == S.REMOVED
     assert type(applied).objects.get(pk=applied.pk).members.filter(case_active=True).count() == 0
@@ -299,7 +300,7 @@ def test_a_second_approval_of_the_same_step_is_already_handled(officials, give, 
     approve(household, "submit_application", officials["clerk_a"])
     before = snapshot(household)
     refused(lambda: approve(household, "submit_application", officials["clerk_a"]), code="already_handled",
-            exc=service.AlreadyHandled)
+            exc=acting.AlreadyHandled)
     assert snapshot(household) == before
 
 
@@ -312,7 +313,7 @@ def test_a_step_claimed_by_one_official_cannot_be_done_by_another(officials, giv
     task.flow_task.activation_class(task).assign(officials["reviewer"])
     before = snapshot(in_approval)
     error = refused(lambda: approve(in_approval, "township_review", second), code="claimed_by_other",
-                    exc=service.NotPermitted)
+                    exc=acting.NotPermitted)
     assert "领取" in error.message
     assert snapshot(in_approval) == before
     assert approve(in_approval, "township_review", officials["reviewer"]).opinion.actor == officials["reviewer"]

@@ -16,6 +16,7 @@ from tests.workflows.conftest import upload
 from tests.workflows.test_walk import approve, walk_to_approval
 from workflows.households import service
 from workflows.models import Opinion
+from workflows import acting
 
 
 def application_ready(household, give):
@@ -92,7 +93,7 @@ def test_twenty_officials_approving_the_same_step_at_once_yield_one_approval(are
             barrier.wait()
             service.decide(household.pk, step="township_review", actor=user, decision="approve", opinion="同意")
             results.append("ok")
-        except service.AlreadyHandled:
+        except acting.AlreadyHandled:
             results.append("already")
         except Exception as exc:  # pragma: no cover - shown in the assertion
             results.append(repr(exc))
@@ -115,7 +116,7 @@ def test_twenty_officials_approving_the_same_step_at_once_yield_one_approval(are
 
 def test_a_stale_page_submitting_a_step_already_passed_gets_already_handled(officials, give, areas, household):
     walk_to_approval(household, officials, give, areas)
-    with pytest.raises(service.AlreadyHandled):
+    with pytest.raises(acting.AlreadyHandled):
         approve(household, "submit_application", officials["clerk_a"])
 
 

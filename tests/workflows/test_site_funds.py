@@ -27,6 +27,7 @@ from tests.workflows.test_site_walk import (
 )
 from workflows.sites import funds as site_funds, service as site_service
 from workflows.models import FundEntry, SelfFundEntry
+from workflows import acting
 
 TODAY = timezone.localdate
 
@@ -84,7 +85,7 @@ def test_a_disbursement_beyond_progress_is_refused_with_the_figures(site, site_o
     arrive(site, o, "8000000.00")
     disburse(site, o, "3000000.00")
     before = ledger(site)
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         disburse(site, o, "1000000.01")
     assert info.value.codes == ["over_progress"]
     message = info.value.message
@@ -98,7 +99,7 @@ def test_a_disbursement_beyond_progress_is_refused_with_the_figures(site, site_o
 
 def test_a_disbursement_beyond_the_funds_arrived_is_refused_with_the_figures(building, site_officials):
     before = ledger(building)
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         disburse(building, site_officials, "5000000.50")
     assert "over_arrived" in info.value.codes
     assert "已到位5,000,000.00元" in info.value.message and "超出0.50元" in info.value.message
@@ -107,7 +108,7 @@ def test_a_disbursement_beyond_the_funds_arrived_is_refused_with_the_figures(bui
 
 def test_the_advance_share_is_a_setting(building, site_officials, settings):
     settings.SITE_DISBURSEMENT_ADVANCE_SHARE = "0.10"
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         disburse(building, site_officials, "4000000.01")  # 8,000,000 × 50 % = 4,000,000
     assert info.value.codes == ["over_progress"] and "预付比例10%" in info.value.message
 
@@ -117,7 +118,7 @@ def test_no_construction_money_before_the_contract(site, site_officials):
     walk_site(site, o, to=T.PLAN_APPROVAL)
     arrive(site, o, "1000000")
     before = ledger(site)
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         disburse(site, o, "100")
     assert info.value.codes == ["too_early"] and "方案审批" in info.value.message
     assert ledger(site) == before
@@ -125,7 +126,7 @@ def test_no_construction_money_before_the_contract(site, site_officials):
 
 def test_arrivals_stay_within_the_planned_funds(building, site_officials):
     before = ledger(building)
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         arrive(building, site_officials, "3000000.01")
     assert info.value.codes == ["over_planned"] and "计划投资8,000,000.00元" in info.value.message
     assert ledger(building) == before
@@ -134,7 +135,7 @@ def test_arrivals_stay_within_the_planned_funds(building, site_officials):
 @pytest.mark.parametrize("amount", ["0", "-5", "12.345", "abc", "NaN", "Infinity"])
 def test_amounts_are_positive_with_two_decimals(building, site_officials, amount):
     before = ledger(building)
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         disburse(building, site_officials, amount)
     assert info.value.codes == ["bad_amount"]
     assert ledger(building) == before
@@ -143,18 +144,18 @@ def test_amounts_are_positive_with_two_decimals(building, site_officials, amount
 def test_each_entry_has_its_own_voucher_of_its_own_site(building, site_officials, areas):
     o = site_officials
     used = FundEntry.objects.first().voucher
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         disburse(building, o, "100", voucher=used)
     assert info.value.codes == ["voucher_used"]
     other = SiteFactory(area=areas["county"])
     foreign = give_site(other, "fund_voucher", actor=o["finance"])[0]
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         disburse(building, o, "100", voucher=foreign)
     assert info.value.codes == ["bad_voucher"] and "资金凭证" in info.value.message
 
 
 def test_only_finance_and_the_relocation_office_book_funds(building, site_officials):
-    with pytest.raises(site_service.NotPermitted) as info:
+    with pytest.raises(acting.NotPermitted) as info:
         disburse(building, site_officials, "100", actor=site_officials["housing"])
     assert "县财政局" in info.value.message
     disburse(building, site_officials, "100", actor=site_officials["county_office"])
@@ -206,14 +207,14 @@ def test_self_funds_are_received_up_to_the_cap_and_used_for_housing_only(family,
     assert (ledger_.received, ledger_.used, ledger_.balance) == (Decimal("10000.00"), Decimal("7500.00"),
                                                                  Decimal("2500.00"))
     before = (SelfFundEntry.objects.count(), AuditEvent.objects.count())
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         self_funds(family, o, "received", "0.01")
     assert info.value.codes == ["self_funding_cap"]
     assert "户均自筹资金不得超过10,000.00元" in info.value.message and "已收取10,000.00元" in info.value.message
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         self_funds(family, o, "used", "100", purpose="furniture")
     assert info.value.codes == ["not_for_housing"] and "只能用于住房建设" in info.value.message
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         self_funds(family, o, "used", "2500.01", purpose="housing")
     assert info.value.codes == ["over_received"] and "已使用7,500.00元" in info.value.message
     assert (SelfFundEntry.objects.count(), AuditEvent.objects.filter(action__startswith="household.self_funds")
@@ -222,13 +223,13 @@ def test_self_funds_are_received_up_to_the_cap_and_used_for_housing_only(family,
 
 def test_the_self_funds_cap_is_the_policy_setting(family, site_officials, settings):
     settings.POLICY_MAX_SELF_FUNDING = "8000"
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         self_funds(family, site_officials, "received", "8000.01")
     assert "户均自筹资金不得超过8,000.00元" in info.value.message
 
 
 def test_self_funds_are_booked_in_the_household_s_own_area(family, site_officials):
-    with pytest.raises(site_service.OutOfScope):
+    with pytest.raises(acting.OutOfScope):
         site_funds.record_self_funds(family.pk, actor=site_officials["other_reviewer"], kind="received",
                                      amount="100", entry_date=TODAY(), voucher=receipt(family, site_officials))
 
@@ -263,7 +264,7 @@ def test_two_disbursements_racing_past_the_limit_let_at_most_one_through(areas, 
                                            entry_date=datetime.date.today(), payee="建工集团", purpose="进度款",
                                            voucher=v)
             results.append("ok")
-        except site_service.Refused as exc:
+        except acting.Refused as exc:
             results.append(exc.codes[0])
         except Exception as exc:  # pragma: no cover - shown in the assertion
             results.append(repr(exc))

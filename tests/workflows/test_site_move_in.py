@@ -24,6 +24,7 @@ from tests.workflows.test_site_walk import (
 from tests.workflows.test_walk import approve
 from workflows.sites import allocation as site_allocation, service as site_service
 from workflows.models import UnitAllocation
+from workflows import acting
 
 
 def allocation_record(household, o):
@@ -99,7 +100,7 @@ def test_a_unit_is_allocated_once_per_household_and_per_unit_with_its_record(sma
     allocation = allocate(first, o, "1栋101", method="choice")
     assert (allocation.site, allocation.unit, allocation.get_method_display()) == (small_site, "1栋101", "按序选房")
     assert AuditEvent.objects.filter(action="household.unit_allocation", target_id=str(first.pk)).exists()
-    refused(lambda: allocate(first, o, "1栋102"), code="already_handled", exc=site_service.AlreadyHandled)
+    refused(lambda: allocate(first, o, "1栋102"), code="already_handled", exc=acting.AlreadyHandled)
     error = refused(lambda: allocate(second, o, "1栋101"), code="unit_taken")
     assert "1栋101已分配" in error.message
     other_evidence = allocation_record(first, o)

@@ -24,6 +24,7 @@ from tests.workflows.test_site_walk import (
 )
 from workflows.sites import progress as site_progress, service as site_service
 from workflows.models import Milestone, ProgressReport
+from workflows import acting
 
 
 def days(n) -> datetime.date:
@@ -97,7 +98,7 @@ def test_a_report_records_percent_milestone_note_and_photos(building, site_offic
 @pytest.mark.parametrize("percent,code", [("101", "bad_percent"), ("-1", "bad_percent"), ("12.345", "bad_percent"),
                                           ("x", "bad_percent"), ("NaN", "bad_percent")])
 def test_bad_percentages_are_refused(building, site_officials, percent, code):
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         report(building, site_officials, percent)
     assert info.value.codes == [code]
 
@@ -106,16 +107,16 @@ def test_progress_does_not_go_backwards_and_needs_photos(building, site_official
     o = site_officials
     report(building, o, "50")
     before = ProgressReport.objects.count()
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         report(building, o, "49.99")
     assert info.value.codes == ["percent_decreased"] and "50.00%" in info.value.message
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         site_progress.report_progress(building.pk, actor=o["housing"], reported_on=days(0), percent="60", photos=[])
     assert info.value.codes == ["photos_required"]
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         report(building, o, "60", Milestone.COMPLETION)
     assert info.value.codes == ["completion_not_full"]
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         site_progress.report_progress(building.pk, actor=o["housing"], reported_on=days(1), percent="60",
                                       photos=give_site(building, "site_progress_photo", actor=o["housing"]))
     assert info.value.codes == ["future_date"]
@@ -124,18 +125,18 @@ def test_progress_does_not_go_backwards_and_needs_photos(building, site_official
 
 def test_progress_is_reported_only_during_construction(site, site_officials):
     walk_site(site, site_officials, to=T.TENDER)
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         report(site, site_officials, "10")
     assert info.value.codes == ["not_reporting_stage"] and "招投标" in info.value.message
 
 
 def test_the_schedule_is_changed_only_by_the_relocation_office_with_a_reason(building, site_officials, areas):
     o = site_officials
-    with pytest.raises(site_service.Refused) as info:
+    with pytest.raises(acting.Refused) as info:
         site_service.set_schedule(building.pk, actor=o["county_office"], start_by=days(-40), structure_by=days(20),
                                    handover_by=days(90))
     assert info.value.codes == ["reason_required"]
-    with pytest.raises(site_service.NotPermitted):
+    with pytest.raises(acting.NotPermitted):
         site_service.set_schedule(building.pk, actor=o["housing"], start_by=days(-40), structure_by=days(20),
                                    handover_by=days(90), reason="x")
     site_service.set_schedule(building.pk, actor=o["county_office"], start_by=days(-40), structure_by=days(20),
@@ -158,5 +159,5 @@ def test_a_township_reviewer_reports_on_a_site_of_the_township(site_officials, a
     site_progress.report_progress(town_site.pk, actor=site_officials["reviewer"], reported_on=days(0), percent="12",
                                   photos=photo)
     stranger = make_official("far_reviewer", "role_township_reviewer", areas["other_town"])
-    with pytest.raises(site_service.OutOfScope):
+    with pytest.raises(acting.OutOfScope):
         site_progress.report_progress(town_site.pk, actor=stranger, reported_on=days(0), percent="13", photos=photo)

@@ -27,6 +27,7 @@ from tests.workflows.test_site_walk import (
 )
 from workflows.sites import service as site_service
 from workflows.models import SiteOpinion
+from workflows import acting
 
 
 def snapshot(site):
@@ -40,7 +41,7 @@ def snapshot(site):
     )
 
 
-def refused(call, *, code, exc=site_service.Refused):
+def refused(call, *, code, exc=acting.Refused):
     with pytest.raises(exc) as info:
         call()
     assert code in info.value.codes, info.value.codes
@@ -72,7 +73,7 @@ def test_the_wrong_bureau_is_refused(site, site_officials):
     give_site(site, *SELECTION_PAPERS, actor=site_officials["county_office"])
     before = snapshot(site)
     error = refused(lambda: approve(site, "selection_opinion", site_officials["housing"]), code="wrong_role",
-                    exc=site_service.NotPermitted)
+                    exc=acting.NotPermitted)
     assert "县自然资源局" in error.message
     assert snapshot(site) == before
 
@@ -82,7 +83,7 @@ def test_a_bureau_of_another_county_does_not_see_the_site(site, site_officials):
     stranger = make_official("natres_other", "role_county_natural_resources", other)
     give_site(site, *SELECTION_PAPERS, actor=site_officials["county_office"])
     before = snapshot(site)
-    refused(lambda: approve(site, "selection_opinion", stranger), code="out_of_scope", exc=site_service.OutOfScope)
+    refused(lambda: approve(site, "selection_opinion", stranger), code="out_of_scope", exc=acting.OutOfScope)
     assert snapshot(site) == before
 
 
@@ -172,7 +173,7 @@ def test_the_housing_bureau_does_not_check_a_tender_it_recorded(in_tender, site_
               "construction_permit", actor=site_officials["county_office"])
     approve(in_tender, "tender_record", dual, changes={"contractor": "某建筑公司", "contract_amount": "6500000"})
     before = snapshot(in_tender)
-    refused(lambda: approve(in_tender, "permit_check", dual), code="own_submission", exc=site_service.NotPermitted)
+    refused(lambda: approve(in_tender, "permit_check", dual), code="own_submission", exc=acting.NotPermitted)
     assert snapshot(in_tender) == before
 
 
@@ -256,9 +257,9 @@ def test_a_second_approval_of_the_same_step_is_already_handled(site, site_offici
     approve(site, "review_housing", o["housing"])
     before = snapshot(site)
     refused(lambda: approve(site, "review_housing", o["housing"]), code="already_handled",
-            exc=site_service.AlreadyHandled)
+            exc=acting.AlreadyHandled)
     refused(lambda: approve(site, "plan_submission", o["county_office"]), code="already_handled",
-            exc=site_service.AlreadyHandled)
+            exc=acting.AlreadyHandled)
     assert snapshot(site) == before
 
 

@@ -25,6 +25,7 @@ from tests.workflows.test_site_walk import (
 )
 from workflows.sites import service as site_service, stages as site_stages
 from workflows.models import SiteOpinion, SiteProcess
+from workflows import acting
 
 
 def test_a_failure_after_the_state_change_leaves_everything_as_before(site, site_officials):
@@ -113,7 +114,7 @@ def _race(calls):
             barrier.wait()
             call()
             results.append("ok")
-        except site_service.Refused as exc:
+        except acting.Refused as exc:
             results.append(exc.codes[0])
         except Exception as exc:  # pragma: no cover - shown in the assertion
             results.append(repr(exc))

@@ -24,6 +24,7 @@ from workflows.sites import progress as site_progress, service as site_service, 
 from workflows.models import SiteOpinion, SiteProcess
 from workflows.sites.lifecycle import SiteLifecycle
 from workflows.models import Milestone
+from workflows import acting
 
 SELECTION_PAPERS = ("site_selection_study", "geological_hazard_assessment")
 PLAN_PACKAGE = ("implementation_plan", "industry_employment_plan", "social_security_plan",
@@ -254,7 +255,7 @@ def test_the_joint_review_waits_for_every_configured_bureau(site_officials, site
 def test_a_bureau_outside_the_configured_review_is_refused(site_officials, site, settings):
     o = site_officials
     walk_selection(site, o)
-    with pytest.raises(site_service.NotPermitted) as info:
+    with pytest.raises(acting.NotPermitted) as info:
         approve(site, "review_drc", o["drc"])
     assert info.value.codes == ["not_in_review"]
     assert "县发展和改革局" in info.value.message

@@ -13,6 +13,7 @@ from tests.workflows.conftest import days_ago, upload
 from workflows.households import batches, service
 from workflows.households.batches import Vote
 from workflows.models import HouseholdProcess, Opinion
+from workflows import acting
 
 
 def stage_of(household):
@@ -157,7 +158,7 @@ def test_every_step_is_an_audit_event_naming_its_actor(officials, give, areas, h
 @pytest.mark.parametrize("kind", ["hukou_scan", "current_house_photo", "signed_application"])
 def test_each_missing_application_document_blocks_the_submission(officials, give, household, kind):
     give(household, *[k for k in ("hukou_scan", "current_house_photo", "signed_application") if k != kind])
-    with pytest.raises(service.Refused) as exc:
+    with pytest.raises(acting.Refused) as exc:
         approve(household, "submit_application", officials["clerk_a"])
     assert exc.value.codes == ["missing_evidence"]
     assert stage_of(household) == S.APPLY

@@ -15,9 +15,10 @@ from registry import policy
 from registry.models import AdminArea, AreaLevel, Household
 from registry.models import HouseholdStage as S
 from registry.policy import Violation
-
+from workflows.acting import AlreadyHandled, NotPermitted, Refused, refuse, require_role
 from workflows.households import conditions, evidence, paperwork, stages
 from workflows.households.lifecycle import HouseholdLifecycle
+from workflows.households.service import Outcome, move, system_advance
 from workflows.models.households import (
     Decision,
     NoticeBatch,
@@ -27,7 +28,6 @@ from workflows.models.households import (
     ReviewMeeting,
     ReviewVote,
 )
-from workflows.households.service import AlreadyHandled, NotPermitted, Outcome, Refused, _move, refuse, require_role
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def record_review_meeting(*, village, actor, held_on: date, place: str, expected
     files = files or {}
     village = _village(village)
     with transaction.atomic():
-        role = _require_village_role(actor, village, (stages.HEAD,), "民主评议")
+        role = _require_village_role(actor, village, stages.REVIEW_MEETING.roles, stages.REVIEW_MEETING.label)
         errors = []
         if not policy.quorum_reached(expected_members, present_members):
             errors.append(Violation(
@@ -124,18 +124,18 @@ def record_review_meeting(*, village, actor, held_on: date, place: str, expected
             text = (f"民主评议：实到{present_members}人，同意{vote.agree}、反对{vote.against}、弃权{vote.abstain}，"
                     + ("通过。" if passed else f"未通过。{vote.reason}"))
             opinion = Opinion.objects.create(
-                household=household, stage=household.stage, round=household.stage_round, step="review_meeting",
-                decision=Decision.APPROVE if passed else Decision.RETURN, text=text, actor=actor, role=role,
-                signature_level=stages.VILLAGE,
+                household=household, stage=household.stage, round=household.stage_round,
+                step=stages.REVIEW_MEETING.code, decision=Decision.APPROVE if passed else Decision.RETURN, text=text,
+                actor=actor, role=role, signature_level=stages.REVIEW_MEETING.signature_level,
             )
             if passed:
                 conditions.forget(household)
                 blockers = conditions.forward_blockers(household)
                 if blockers:
                     raise Refused([Violation(b.code, b.field, f"{household.number}：{b.message}") for b in blockers])
-                _move(household, "advance", actor, request, opinion=opinion)
+                move(household, "advance", actor, request, opinion=opinion)
             else:
-                _move(household, "send_back", actor, request, opinion=opinion)
+                move(household, "send_back", actor, request, opinion=opinion)
         paperwork.after_review_meeting(meeting, actor)
         return meeting
 
@@ -220,7 +220,7 @@ def resolve_objection(*, objection_id, actor, upheld: bool, resolution: str, req
         except Objection.DoesNotExist:
             refuse("not_found", "未找到该异议。")
         household = HouseholdLifecycle.objects.select_for_update().get(pk=objection.household_id)
-        role = require_role(actor, household, (stages.REVIEWER, stages.LEADER), "异议处理")
+        role = require_role(actor, household, stages.OBJECTION_RESOLUTION.roles, "异议处理")
         if objection.status != ObjectionStatus.OPEN:
             refuse("already_handled", "该异议已处理。", cls=AlreadyHandled)
         if objection.recorded_by_id == actor.pk:
@@ -233,25 +233,24 @@ def resolve_objection(*, objection_id, actor, upheld: bool, resolution: str, req
         objection.resolved_at = timezone.now()
         objection.save()
         opinion = Opinion.objects.create(
-            household=household, stage=household.stage, round=household.stage_round, step="objection",
+            household=household, stage=household.stage, round=household.stage_round,
+            step=stages.OBJECTION_RESOLUTION.code,
             decision=Decision.RETURN if upheld else Decision.APPROVE,
             text=f"异议（{objection.objector}）{'成立' if upheld else '不成立'}：{resolution}", actor=actor, role=role,
-            signature_level=stages.TOWNSHIP,
+            signature_level=stages.OBJECTION_RESOLUTION.signature_level,
         )
         record(actor, "objection.resolve", household,
                {"objection": objection.pk, "upheld": upheld, "resolution": resolution}, request=request)
         moved_to = None
         if upheld and household.stage == S.NOTICE:
             conditions.forget(household)
-            moved_to = _move(household, "send_back", actor, request, opinion=opinion)
+            moved_to = move(household, "send_back", actor, request, opinion=opinion)
         return Outcome(household, opinion, moved_to)
 
 
 def close_due_notices(today: date | None = None) -> dict:
     """Move every household whose notice period is over without open or upheld objection on to
     审核; close batches with nothing left to wait for. Safe to run as often as one likes."""
-    from workflows.households.service import system_advance
-
     today = today or timezone.localdate()
     moved, waiting = [], []
     for batch in NoticeBatch.objects.filter(closed_at__isnull=True, ends_on__lt=today).order_by("id"):

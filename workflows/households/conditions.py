@@ -13,16 +13,16 @@ from registry import policy
 from registry.models import LABOUR_WITH_ABILITY, Employment, ResettlementMode, SiteStage
 from registry.models import HouseholdStage as S
 from registry.policy import Violation
-
+from workflows import memo
 from workflows.households import evidence, stages
+from workflows.models.households import Decision, ObjectionStatus, Opinion, ReviewVote
+from workflows.sites.allocation import move_in_blockers
 
 SITE_READY = {SiteStage.HANDOVER, SiteStage.FOLLOW_UP}
 
 
 def approved_steps(household) -> set[str]:
     """Steps approved in the current round of the current stage."""
-    from workflows.models.households import Decision, Opinion
-
     return set(
         Opinion.objects.filter(
             household=household, stage=household.stage, round=household.stage_round,
@@ -47,19 +47,28 @@ def missing_evidence(household, kinds) -> list[Violation]:
     return [Violation("missing_evidence", "evidence", f"缺少必备佐证材料：{names}。")]
 
 
-def forget(household) -> None:
-    household.__dict__.pop("_blockers_cache", None)
+def forget(household, *, data: bool = False) -> None:
+    """Drop the answers kept for this call: after a step is recorded or evidence filed, and with
+    `data` after the call changed the household's own fields (the policy check reads them)."""
+    memo.forget(household, "_blockers", *(("_policy",) if data else ()))
     evidence.forget(household)
 
 
+def policy_violations(household) -> list[Violation]:
+    """The registry's rules for the household and its members (registry.policy), warnings too;
+    asked once per service call however many checks read it."""
+    return memo.remember(household, "_policy", household.pk,
+                         lambda: policy.check_household(household, household.members.all()))
+
+
+def policy_blockers(household) -> list[Violation]:
+    return policy.blocking(policy_violations(household))
+
+
 def forward_blockers(household) -> list[Violation]:
-    key = (household.stage, household.stage_round)
-    cached = household.__dict__.get("_blockers_cache")
-    if cached and cached[0] == key:
-        return cached[1]
-    found = _forward_blockers(household)
-    household.__dict__["_blockers_cache"] = (key, found)
-    return found
+    """Why the household may not leave its stage now (kept for the stage and round it holds for)."""
+    return memo.remember(household, "_blockers", (household.stage, household.stage_round),
+                         lambda: _forward_blockers(household))
 
 
 def _forward_blockers(household) -> list[Violation]:
@@ -76,14 +85,12 @@ def _forward_blockers(household) -> list[Violation]:
     found += missing_evidence(household, stage.all_evidence)
 
     members = list(household.members.all())
-    found += policy.blocking(policy.check_household(household, members))
+    found += policy_blockers(household)
     found += STAGE_CHECKS.get(household.stage, lambda h, m: [])(household, members)
     return found
 
 
 def _review_passed(household, members):
-    from workflows.models.households import ReviewVote
-
     passed = ReviewVote.objects.filter(
         household=household, passed=True, meeting__recorded_at__gte=household.stage_entered_at
     ).exists()
@@ -91,8 +98,6 @@ def _review_passed(household, members):
 
 
 def _notice_over(household, members):
-    from workflows.models.households import ObjectionStatus
-
     batch = current_notice_batch(household)
     if batch is None:
         return [Violation("no_notice", "stage", "该户尚未列入公示批次。")]
@@ -128,17 +133,13 @@ def _acceptance(household, members):
             stage = site.get_stage_display() if site else "未指定"
             found.append(Violation("site_not_ready", "site",
                                    f"集中安置点未通过竣工验收并交付（当前：{stage}），不得搬迁入住。"))
-        # Issue 5: the household's unit at its site (分房, by lot or choice) is recorded with its
-        # evidence before 入住 (workflows/site_allocation.py).
-        from workflows.sites.allocation import move_in_blockers
-
+        # The household's unit at its site (分房, by lot or choice) is recorded with its evidence
+        # before 入住 (workflows/sites/allocation.py).
         found += move_in_blockers(household)
     return found
 
 
 def _demolition(household, members):
-    from workflows.models.households import Decision, Opinion
-
     found = []
     if household.old_house_kept:
         approved = Opinion.objects.filter(

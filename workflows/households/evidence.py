@@ -1,5 +1,12 @@
 """The evidence the lifecycle asks for, read from the documents app's evidence store."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from documents.evidence.services import ingest_evidence
+from documents.models import Evidence
+from registry.policy import Violation
+from workflows import memo
+
 EVIDENCE_LABELS = {
     "hukou_scan": "户口簿扫描件",
     "current_house_photo": "现住房照片",
@@ -24,25 +31,16 @@ def kind_label(kind: str) -> str:
 
 
 def present_kinds(household) -> set[str]:
-    cached = household.__dict__.get("_evidence_kinds")
-    if cached is None:
-        from documents.models import Evidence
-
-        cached = set(
-            Evidence.objects.filter(household=household, withdrawn_at__isnull=True).values_list("kind", flat=True)
-        )
-        household.__dict__["_evidence_kinds"] = cached
-    return cached
+    return memo.remember(household, "_evidence_kinds", household.pk, lambda: set(
+        Evidence.objects.filter(household=household, withdrawn_at__isnull=True).values_list("kind", flat=True)))
 
 
 def forget(household) -> None:
-    household.__dict__.pop("_evidence_kinds", None)
+    memo.forget(household, "_evidence_kinds")
 
 
 def missing_uploads(kinds, files) -> list:
     """Violations for the required kinds a batch action did not receive an upload for."""
-    from registry.policy import Violation
-
     missing = [k for k in kinds if not files.get(k)]
     if not missing:
         return []
@@ -51,10 +49,6 @@ def missing_uploads(kinds, files) -> list:
 
 def file_for_each(households, files, *, stage, actor, request=None, description=""):
     """File one batch upload (minutes scan, posted-notice photo) into every household's record."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from documents.evidence.services import ingest_evidence
-
     for kind, upload in files.items():
         upload.seek(0)
         content = upload.read()

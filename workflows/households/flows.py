@@ -12,6 +12,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.flow import Flow
 
+from workflows.acting import acting_role
 from workflows.households import stages
 from workflows.models.households import HouseholdProcess
 from workflows.task_views import StepTaskView
@@ -33,8 +34,6 @@ def role_task(step: stages.Step):
 
 def cadre_first(activation, step):
     """Offer the task to the household's responsible cadre when they hold the step's role there."""
-    from workflows.households.service import acting_role
-
     household = activation.process.coerced.household
     cadre = household.responsible_cadre
     if cadre is not None and cadre.is_active and acting_role(cadre, step.roles, household):

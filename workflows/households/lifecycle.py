@@ -11,7 +11,6 @@ from django_fsm import RETURN_VALUE, transition
 
 from registry.models import Household
 from registry.models import HouseholdStage as S
-
 from workflows.households import stages
 from workflows.households.conditions import forward_blockers
 

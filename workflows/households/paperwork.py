@@ -4,9 +4,14 @@ approved step; it is retried from the household page)."""
 
 import logging
 
+from celery import shared_task
 from django.db import transaction
 
+from audit.log import record
+from registry.models import Household
 from workflows.households import stages
+from workflows.households.rendering import render_lifecycle_document
+from workflows.urlconf import ensure_urlconf
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +46,20 @@ def after_notice_closed(batch) -> None:
 
 def _render_each(kinds, actor_id, *, household_ids, single=False, **options):
     """Hand the renders to Celery: a worker when REDIS_URL is set, inline (eager) otherwise."""
-    from workflows.tasks import render_lifecycle_documents
-
     render_lifecycle_documents.delay(list(kinds), actor_id, list(household_ids), single, options)
+
+
+# The task's name is what the broker stores: it stays the same wherever the function lives.
+@shared_task(name="workflows.tasks.render_lifecycle_documents")
+def render_lifecycle_documents(kinds, actor_id, household_ids, single, options):
+    """The documents a committed lifecycle move calls for, in a worker (or inline when eager)."""
+    ensure_urlconf()
+    render_now(kinds, actor_id, household_ids, single, options)
 
 
 def render_now(kinds, actor_id, household_ids, single, options):
     for kind in kinds:
         try:
-            from workflows.households.rendering import render_lifecycle_document
-
             render_lifecycle_document(kind, actor_id=actor_id, household_ids=household_ids, single=single, **options)
         except Exception as exc:  # the step stands; the failure is recorded and shown for a retry
             log.exception("lifecycle document %s for households %s failed", kind, household_ids)
@@ -58,8 +67,5 @@ def render_now(kinds, actor_id, household_ids, single, options):
 
 
 def _record_failure(kind, household_ids, exc):
-    from audit.log import record
-    from registry.models import Household
-
     for household in Household.objects.filter(pk__in=household_ids):
         record(None, "document.render_failed", household, {"doc_type": kind, "error": repr(exc)[:500]})

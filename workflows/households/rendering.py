@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from documents.models import DocumentVersion
 from documents.services import generate_document
 from registry.models import Household
-
 from workflows.households import document_types  # noqa: F401  (registers the lifecycle's types with the engine)
 from workflows.households.document_types.common import approval_signatures
 

@@ -11,57 +11,26 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from audit.log import record
-from registry import policy
 from registry.models import Household, KeptHouseReason
 from registry.models import HouseholdStage as S
 from registry.policy import Violation
-from registry.scope import prefixes_for
-
+from workflows import acting
+from workflows.acting import (
+    AlreadyHandled,
+    NotPermitted,
+    Refused,
+    acting_role,
+    check_turn,
+    check_visible,
+    refuse,
+    require_role,
+)
 from workflows.households import conditions, flowsync, paperwork, stages
 from workflows.households.lifecycle import HouseholdLifecycle
 from workflows.models.households import Decision, Opinion
-
-
-class Refused(Exception):
-    """The action is not allowed now; nothing changed. `violations` say why, in Chinese."""
-
-    status = 400
-
-    def __init__(self, violations):
-        if isinstance(violations, Violation):
-            violations = [violations]
-        self.violations = list(violations)
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return "；".join(v.message for v in self.violations)
-
-    @property
-    def codes(self) -> list[str]:
-        return [v.code for v in self.violations]
-
-
-class NotPermitted(Refused):
-    status = 403
-
-
-class OutOfScope(Refused):
-    """The case is outside the actor's area: answer as if it did not exist (404)."""
-
-    status = 404
-
-
-class AlreadyHandled(Refused):
-    """Someone else acted first (a double click, a race, a stale page)."""
-
-    status = 409
-
-
-def refuse(code, message, field="stage", cls=Refused):
-    raise cls(Violation(code, field, message))
 
 
 @dataclass
@@ -79,84 +48,11 @@ STEP_FIELDS = {
 }
 
 
-def _lock(household_id) -> HouseholdLifecycle:
-    try:
-        household = HouseholdLifecycle.objects.select_for_update(of=("self",)).select_related("village", "site").get(
-            pk=household_id
-        )
-    except (HouseholdLifecycle.DoesNotExist, ValueError, TypeError):
-        refuse("not_found", "未找到该搬迁户。", cls=OutOfScope)
-    conditions.forget(household)
-    return household
-
-
-def check_visible(actor, case, view_perm="registry.view_household", what="搬迁户"):
-    """A case outside the actor's reading scope does not exist for them (404, never 403)."""
-    if not actor.has_perm(view_perm, case):
-        refuse("out_of_scope", f"未找到该{what}，或不在您的管辖范围内。", cls=OutOfScope)
-
-
-def acting_role(actor, roles, household) -> str | None:
-    """The first of `roles` the actor holds through a grant covering the case (superusers too
-    need a grant: approving is a post's act, not an administrator's)."""
-    for role in roles:
-        if any(household.area_code.startswith(p) for p in prefixes_for(actor, f"registry.{role}")):
-            return role
-    return None
-
-
-def require_role(actor, case, roles, what: str, *, view_perm="registry.view_household", case_word="搬迁户") -> str:
-    """The post through which the actor may do `what` on a household or a site (404 when the case
-    is out of their scope, 403 when they hold none of `roles` there)."""
-    check_visible(actor, case, view_perm, case_word)
-    role = acting_role(actor, roles, case)
-    if role is None:
-        from registry.roles import ROLES
-
-        names = "、".join(ROLES[r].label for r in roles)
-        refuse("wrong_role", f"“{what}”须由本辖区的{names}办理，您的岗位无权办理。", cls=NotPermitted)
-    return role
-
-
-def check_turn(stage, step_def, done, actor, task, *, previous_approver) -> None:
-    """Whether it is this actor's turn at this step — the same for households and sites: not
-    done yet in this round, its predecessors done (unless a joint sign-off), not a review of the
-    actor's own work (审批分离), and not a task another official has claimed (领取)."""
-    if step_def.code in done:
-        refuse("already_handled", f"“{step_def.label}”已办结（可能已由他人处理），请刷新页面。", cls=AlreadyHandled)
-    if not stage.joint:
-        waiting = [s.label for s in stage.steps[: stage.step_codes.index(step_def.code)] if s.code not in done]
-        if waiting:
-            refuse("step_out_of_order", f"须先完成：{'、'.join(waiting)}。")
-    if step_def.reviews and actor.pk == previous_approver():
-        refuse("own_submission", "不能审批本人提交或办理的上一环节（审批分离）。", cls=NotPermitted)
-    # A claimed task is its holder's until released or reassigned by a supervisor.
-    if task is not None and task.owner_id and task.owner_id != actor.pk:
-        from registry.people import display_name
-
-        refuse("claimed_by_other", f"该任务已由{display_name(task.owner)}领取，须其释放或由领导改派后方可办理。",
-               cls=NotPermitted)
-
-
-def _previous_approver_id(household, stage, step):
-    """Who handed this step its work: the previous step's approver in this round or, for the
-    first step (and every step of a joint sign-off), the last approver before this round."""
-    round_opinions = Opinion.objects.filter(
-        household=household, stage=household.stage, round=household.stage_round, decision=Decision.APPROVE
-    )
-    if not stage.joint:
-        index = stage.step_codes.index(step.code)
-        if index > 0:
-            previous = round_opinions.filter(step=stage.step_codes[index - 1]).order_by("-id").first()
-            return previous.actor_id if previous else None
-    before = (
-        Opinion.objects.filter(household=household, decision__in=[Decision.APPROVE, Decision.REQUEST])
-        .exclude(stage=household.stage, round=household.stage_round)
-        .order_by("-id")
-        .values_list("actor_id", flat=True)
-        .first()
-    )
-    return before
+def previous_approver_id(household, stage, step):
+    """Who handed this step of the household's current round its work (审批分离)."""
+    return acting.previous_approver_id(
+        Opinion.objects.filter(household=household), stage, step,
+        this_round=Q(stage=household.stage, round=household.stage_round))
 
 
 def _apply_step_fields(household, step_code, changes):
@@ -192,7 +88,7 @@ def _audit(actor, action, household, data, request):
            request=request)
 
 
-def _move(household, transition_name, actor, request, *, opinion=None):
+def move(household, transition_name, actor, request, *, opinion=None):
     """Run an FSM transition, save, restart the flow of the new stage, queue its paperwork."""
     left = household.stage
     getattr(household, transition_name)()
@@ -213,7 +109,7 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
         refuse("bad_decision", "意见只能是“同意”或“退回”。", field="decision")
     opinion = (opinion or "").strip()
     with transaction.atomic():
-        household = _lock(household_id)
+        household = acting.lock_household(household_id, HouseholdLifecycle)
         check_visible(actor, household)
         stage = stages.STAGES.get(household.stage)
         if stage is None or step not in stage.step_codes:
@@ -229,7 +125,7 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
         done = conditions.approved_steps(household)
         task = flowsync.open_task(household, step)
         check_turn(stage, step_def, done, actor, task,
-                   previous_approver=lambda: _previous_approver_id(household, stage, step_def))
+                   previous_approver=lambda: previous_approver_id(household, stage, step_def))
 
         if decision == Decision.RETURN:
             return _return(household, step_def, role, actor, opinion, request)
@@ -237,9 +133,10 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
         if changes:
             _apply_step_fields(household, step, changes)
             household.save()
+            conditions.forget(household, data=True)
         found = conditions.missing_evidence(household, step_def.evidence)
         if step == "submit_application" or stage.code == S.APPROVAL:
-            found += policy.blocking(policy.check_household(household, household.members.all()))
+            found += conditions.policy_blockers(household)
         if found:
             raise Refused(found)
 
@@ -258,9 +155,9 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
             blockers = conditions.forward_blockers(household)
             if blockers:
                 raise Refused(blockers)
-            moved_to = _move(household, "advance", actor, request, opinion=saved)
+            moved_to = move(household, "advance", actor, request, opinion=saved)
         return Outcome(household, saved, moved_to,
-                       [v for v in policy.check_household(household, household.members.all()) if not v.blocking])
+                       [v for v in conditions.policy_violations(household) if not v.blocking])
 
 
 def _return(household, step_def, role, actor, opinion, request):
@@ -273,14 +170,14 @@ def _return(household, step_def, role, actor, opinion, request):
         decision=Decision.RETURN, text=opinion, actor=actor, role=role, signature_level=step_def.signature_level,
     )
     _audit(actor, f"household.{step_def.code}.return", household, {"opinion": opinion, "role": role}, request)
-    moved_to = _move(household, "send_back", actor, request, opinion=saved)
+    moved_to = move(household, "send_back", actor, request, opinion=saved)
     return Outcome(household, saved, moved_to)
 
 
 def system_advance(household_id, *, step: str, reason: str, request=None) -> Outcome:
     """A move made by the system on a rule (the notice period ended without objection)."""
     with transaction.atomic():
-        household = _lock(household_id)
+        household = acting.lock_household(household_id, HouseholdLifecycle)
         stage = stages.STAGES.get(household.stage)
         if stage is None or step not in stage.step_codes:
             refuse("not_current_step", f"该户当前处于“{S(household.stage).label}”阶段。")
@@ -293,13 +190,14 @@ def system_advance(household_id, *, step: str, reason: str, request=None) -> Out
         )
         flowsync.complete_step(household, step, None)
         conditions.forget(household)
-        moved_to = _move(household, "advance", None, request, opinion=saved)
+        moved_to = move(household, "advance", None, request, opinion=saved)
         return Outcome(household, saved, moved_to)
 
 
 # 清退 ---------------------------------------------------------------------------------------
 
-def _pending_removal(household):
+def pending_removal(household):
+    """The open 清退 request of the household's current round, if any."""
     last = (
         Opinion.objects.filter(household=household, stage=household.stage, round=household.stage_round,
                                step__in=[stages.REMOVAL_REQUEST.code, stages.REMOVAL_APPROVAL.code])
@@ -312,7 +210,7 @@ def _pending_removal(household):
 def request_removal(household_id, *, actor, reason: str, request=None) -> Outcome:
     reason = (reason or "").strip()
     with transaction.atomic():
-        household = _lock(household_id)
+        household = acting.lock_household(household_id, HouseholdLifecycle)
         role = require_role(actor, household, stages.REMOVAL_REQUEST.roles, stages.REMOVAL_REQUEST.label)
         if not reason:
             refuse("reason_required", "清退须填写清退原因。", field="reason")
@@ -320,7 +218,7 @@ def request_removal(household_id, *, actor, reason: str, request=None) -> Outcom
             refuse("removal_not_allowed",
                    f"该户已进入“{S(household.stage).label}”阶段：入住后不能清退。" if household.stage != S.REMOVED
                    else "该户已清退。")
-        if _pending_removal(household):
+        if pending_removal(household):
             refuse("already_handled", "该户已有待审批的清退申请。", cls=AlreadyHandled)
         saved = Opinion.objects.create(
             household=household, stage=household.stage, round=household.stage_round,
@@ -335,10 +233,10 @@ def request_removal(household_id, *, actor, reason: str, request=None) -> Outcom
 def decide_removal(household_id, *, actor, approve: bool, opinion: str = "", request=None) -> Outcome:
     opinion = (opinion or "").strip()
     with transaction.atomic():
-        household = _lock(household_id)
+        household = acting.lock_household(household_id, HouseholdLifecycle)
         step = stages.REMOVAL_APPROVAL
         role = require_role(actor, household, step.roles, step.label)
-        pending = _pending_removal(household)
+        pending = pending_removal(household)
         if pending is None:
             refuse("no_pending_removal", "该户没有待审批的清退申请（可能已处理）。", cls=AlreadyHandled)
         if pending.actor_id == actor.pk:
@@ -353,7 +251,7 @@ def decide_removal(household_id, *, actor, approve: bool, opinion: str = "", req
         flowsync.close_removal(household, actor)
         _audit(actor, "household.removal_" + ("approve" if approve else "reject"), household,
                {"opinion": opinion, "reason": pending.text, "role": role}, request)
-        moved_to = _move(household, "remove", actor, request, opinion=saved) if approve else None
+        moved_to = move(household, "remove", actor, request, opinion=saved) if approve else None
         return Outcome(household, saved, moved_to)
 
 
@@ -364,7 +262,7 @@ def approve_demolition_exemption(household_id, *, actor, reason: str, opinion: s
     of the recognised kinds, with a reason; the township records the request as the opinion text."""
     opinion = (opinion or "").strip()
     with transaction.atomic():
-        household = _lock(household_id)
+        household = acting.lock_household(household_id, HouseholdLifecycle)
         step = stages.DEMOLITION_EXEMPTION_APPROVAL
         role = require_role(actor, household, step.roles, step.label)
         if household.stage not in (S.MOVE_IN, S.DEMOLITION):
@@ -382,19 +280,3 @@ def approve_demolition_exemption(household_id, *, actor, reason: str, opinion: s
         )
         _audit(actor, "household.demolition_exemption", household, {"reason": reason, "opinion": opinion}, request)
         return Outcome(household, saved)
-
-
-def available_steps(household, actor) -> list[tuple[stages.Step, list[Violation]]]:
-    """The steps of the current stage the actor may act on now, each with what still blocks it."""
-    stage = stages.STAGES.get(household.stage)
-    if stage is None:
-        return []
-    done = conditions.approved_steps(household)
-    result = []
-    for index, step in enumerate(stage.steps):
-        if step.code in done or acting_role(actor, step.roles, household) is None:
-            continue
-        if not stage.joint and any(s.code not in done for s in stage.steps[:index]):
-            continue
-        result.append((step, conditions.missing_evidence(household, step.evidence)))
-    return result

@@ -9,11 +9,10 @@ from django.dispatch import receiver
 
 from registry.models import Household
 from registry.models import HouseholdStage as S
+from workflows.households.flowsync import open_stage
 
 
 @receiver(post_save, sender=Household, dispatch_uid="workflows.open_application")
 def open_application(sender, instance, created, raw=False, **kwargs):
     if created and not raw and instance.stage == S.APPLY:
-        from workflows.households.flowsync import open_stage
-
         open_stage(instance)

@@ -13,54 +13,23 @@ meeting, 公示 when the notice period ends).
 from dataclasses import dataclass, field
 
 from registry.models import HouseholdStage as S
-
-# Signature levels printed on forms: who signs, in the order of the 审核审批表.
-VILLAGE, TOWNSHIP, COUNTY, HOUSEHOLD = "village", "township", "county", "household"
-SIGNATURE_LEVELS = {VILLAGE: "村级意见", TOWNSHIP: "乡镇意见", COUNTY: "县级意见", HOUSEHOLD: "搬迁户确认"}
-
-
-@dataclass(frozen=True)
-class Step:
-    code: str
-    label: str  # the task title officials read
-    roles: tuple[str, ...]  # role codenames (registry/roles.py) that may act
-    signature_level: str
-    evidence: tuple[str, ...] = ()  # evidence kinds needed before this step is approved
-    # An approval of the work before it: whoever did that work may not sign this (审批分离).
-    reviews: bool = False
-
-
-@dataclass(frozen=True)
-class Stage:
-    code: str
-    label: str
-    steps: tuple[Step, ...] = ()
-    joint: bool = False  # all steps in parallel (Split/Join) instead of in order
-    evidence: tuple[str, ...] = ()  # evidence kinds needed before the case leaves the stage
-    documents: tuple[str, ...] = ()  # document types produced when the case leaves the stage
-    deadline_days: int = 30
-    removable: bool = True  # 清退 possible from here (every stage before 入住)
-
-    @property
-    def step_codes(self) -> tuple[str, ...]:
-        return tuple(s.code for s in self.steps)
-
-    def step(self, code: str) -> Step:
-        for s in self.steps:
-            if s.code == code:
-                return s
-        raise KeyError(code)
-
-    @property
-    def all_evidence(self) -> tuple[str, ...]:
-        kinds = [k for s in self.steps for k in s.evidence] + list(self.evidence)
-        return tuple(dict.fromkeys(kinds))
-
-
-CLERK, HEAD = "role_village_clerk", "role_village_head"
-REVIEWER, LEADER = "role_township_reviewer", "role_township_leader"
-COUNTY_OFFICE, HOUSING = "role_county_office", "role_county_housing"
-NATURAL_RESOURCES, HRSS = "role_county_natural_resources", "role_county_hrss"
+from workflows.steps import (  # noqa: F401  (the posts and signature levels are part of the table's vocabulary)
+    CLERK,
+    COUNTY,
+    COUNTY_OFFICE,
+    HEAD,
+    HOUSEHOLD,
+    HOUSING,
+    HRSS,
+    LEADER,
+    NATURAL_RESOURCES,
+    REVIEWER,
+    SIGNATURE_LEVELS,
+    TOWNSHIP,
+    VILLAGE,
+    Stage,
+    Step,
+)
 
 HOUSEHOLD_STAGES: tuple[Stage, ...] = (
     Stage(
@@ -140,10 +109,18 @@ STAGES: dict[str, Stage] = {s.code: s for s in HOUSEHOLD_STAGES}
 ORDER: tuple[str, ...] = tuple(s.code for s in HOUSEHOLD_STAGES)
 
 # 清退: requested by the township, approved by the county relocation office (seed 002).
+REMOVAL_LABEL = "清退"
 REMOVAL_REQUEST = Step("removal_request", "清退申请", (REVIEWER, COUNTY_OFFICE), TOWNSHIP)
 REMOVAL_APPROVAL = Step("removal_approval", "清退审批", (COUNTY_OFFICE,), COUNTY)
 # Keeping the old house (拆旧 exemption): requested by the township, approved by the county.
 DEMOLITION_EXEMPTION_APPROVAL = Step("demolition_exemption", "保留旧房审批", (COUNTY_OFFICE,), COUNTY)
+# Acts of the village batches (batches.py) that leave an opinion on each household: the review
+# meeting's vote (recorded by the village head) and the township's decision on an objection.
+REVIEW_MEETING = Step("review_meeting", "民主评议", (HEAD,), VILLAGE)
+OBJECTION_RESOLUTION = Step("objection", "公示异议处理", (REVIEWER, LEADER), TOWNSHIP)
+# Steps outside the stages' own, in the order a case page lists them.
+OTHER_STEPS: tuple[Step, ...] = (REVIEW_MEETING, OBJECTION_RESOLUTION, REMOVAL_REQUEST, REMOVAL_APPROVAL,
+                                 DEMOLITION_EXEMPTION_APPROVAL)
 
 
 def next_stage(code: str) -> str | None:

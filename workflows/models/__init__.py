@@ -3,12 +3,31 @@ them under the app `workflows` (the proxies with the FSM transitions are models 
 
 from workflows.households.lifecycle import HouseholdLifecycle
 from workflows.models.households import (
-    Decision, HouseholdProcess, MeetingType, NoticeBatch, Objection, ObjectionStatus, Opinion, OpinionFields,
-    ReviewMeeting, ReviewVote,
+    Decision,
+    HouseholdProcess,
+    MeetingType,
+    NoticeBatch,
+    Objection,
+    ObjectionStatus,
+    Opinion,
+    OpinionFields,
+    ReviewMeeting,
+    ReviewVote,
 )
 from workflows.models.sites import (
-    AllocationMethod, FundEntry, FundKind, FundSource, Milestone, ProgressReport, SelfFundEntry, SelfFundKind,
-    SelfFundPurpose, SiteOpinion, SiteProcess, SiteProject, UnitAllocation,
+    AllocationMethod,
+    FundEntry,
+    FundKind,
+    FundSource,
+    Milestone,
+    ProgressReport,
+    SelfFundEntry,
+    SelfFundKind,
+    SelfFundPurpose,
+    SiteOpinion,
+    SiteProcess,
+    SiteProject,
+    UnitAllocation,
 )
 from workflows.sites.lifecycle import SiteLifecycle
 

@@ -10,7 +10,6 @@ from registry.fields import AreaCodeField
 from registry.models import AdminArea, Household
 
 
-
 class Decision(models.TextChoices):
     APPROVE = "approve", "同意"
     RETURN = "return", "退回"

@@ -16,7 +16,6 @@ from documents.models.immutable import ImmutableModel, write_once_triggers
 from registry.fields import AreaCodeField
 from registry.models import Household, ResettlementSite
 from registry.models.scoped import ScopedQuerySet
-
 from workflows.models.households import OpinionFields
 
 
@@ -59,6 +58,12 @@ class SiteProject(models.Model):
     def save(self, *args, **kwargs):
         self.area_code = self.site.area_code
         super().save(*args, **kwargs)
+
+    @classmethod
+    def for_site(cls, site) -> "SiteProject":
+        """The site's project row (created with the site; made here for sites older than it)."""
+        project, _ = cls.objects.get_or_create(site_id=site.pk)
+        return project
 
 
 class SiteOpinion(OpinionFields):

@@ -4,7 +4,6 @@ issue). Scoped like every list: rows outside the user's area are not shown."""
 from django.contrib import admin
 
 from registry.scope import area_q
-
 from workflows.models.sites import FundEntry, ProgressReport, SelfFundEntry, SiteOpinion, SiteProject, UnitAllocation
 
 READ_SITE = "registry.view_resettlementsite"

@@ -15,11 +15,11 @@ from django.utils import timezone
 from audit.log import record
 from documents.models import EvidenceKind
 from registry import policy
-from registry.models import HouseholdStage, ResettlementMode
+from registry.models import Household, HouseholdStage, ResettlementMode
 from registry.policy import Violation
-
-from workflows.sites import stages as site_stages
+from workflows.acting import AlreadyHandled, Refused, lock_household, lock_site, refuse, require_role
 from workflows.models.sites import AllocationMethod, UnitAllocation
+from workflows.sites import stages as site_stages
 
 # Once moved in, the household's site is settled.
 SETTLED = (HouseholdStage.MOVE_IN, HouseholdStage.DEMOLITION, HouseholdStage.FOLLOW_UP, HouseholdStage.REMOVED)
@@ -48,12 +48,9 @@ def occupancy(site, *, excluding=None) -> Occupancy:
 
 def assign_household(household_id, *, site_id, actor, request=None):
     """Resettle a household centrally at the site, within the site's planned units and persons."""
-    from workflows.households.service import AlreadyHandled, Refused, _lock, refuse, require_role
-    from workflows.sites.service import _lock as lock_site
-
     with transaction.atomic():
         site = lock_site(site_id)
-        household = _lock(household_id)
+        household = lock_household(household_id)
         # Any site of the household's county (registry.policy.check_resettlement_mode below), as the
         # registry's forms offer: a county-level site lies above a township official's own area.
         role = require_role(actor, household, site_stages.ALLOCATION_ROLES, "安排集中安置点")
@@ -83,16 +80,11 @@ def assign_household(household_id, *, site_id, actor, request=None):
 def allocate_unit(household_id, *, actor, unit: str, method: str, allocated_on: datetime.date, evidence,
                   request=None) -> UnitAllocation:
     """分房: record the unit a household of the site gets, by lot or by choice, with its record."""
-    from registry.models import Household
-
-    from workflows.households.service import AlreadyHandled, Refused, _lock, refuse, require_role
-    from workflows.sites.service import _lock as lock_site
-
     site_id = Household.objects.filter(pk=household_id).values_list("site_id", flat=True).first()
     unit = (unit or "").strip()
     with transaction.atomic():
         site = lock_site(site_id) if site_id else None
-        household = _lock(household_id)
+        household = lock_household(household_id)
         role = require_role(actor, household, site_stages.ALLOCATION_ROLES, "分房登记")
         if site is None or household.site_id != site.pk or household.resettlement_mode != ResettlementMode.CENTRALISED:
             refuse("not_at_site", "只有已安排集中安置点的搬迁户才能分房。")

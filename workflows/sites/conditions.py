@@ -1,7 +1,7 @@
 """What must hold before a site may leave its stage: the FSM's conditions, with reasons.
 
 Each blocker is a `registry.policy.Violation` (code for tests, Chinese message for officials),
-as for households (workflows/conditions.py). Within one locked service call the answer cannot
+as for households (workflows/households/conditions.py). Within one locked service call the answer cannot
 change, so it is cached on the instance for that round.
 """
 
@@ -9,10 +9,14 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from documents.models import Evidence, EvidenceKind
 from registry.models import SiteStage as T
 from registry.policy import Violation
-
+from workflows import memo
+from workflows.models.households import Decision
+from workflows.models.sites import Milestone, SiteOpinion
 from workflows.sites import stages as site_stages
+from workflows.sites.progress import latest_percent, milestone_reported
 
 
 def money(value) -> str:
@@ -22,8 +26,6 @@ def money(value) -> str:
 # Evidence ------------------------------------------------------------------------------------
 
 def kind_label(kind: str) -> str:
-    from documents.models import EvidenceKind
-
     try:
         return EvidenceKind(kind).label
     except ValueError:
@@ -31,13 +33,8 @@ def kind_label(kind: str) -> str:
 
 
 def present_kinds(site) -> set[str]:
-    cached = site.__dict__.get("_evidence_kinds")
-    if cached is None:
-        from documents.models import Evidence
-
-        cached = set(Evidence.objects.filter(site=site, withdrawn_at__isnull=True).values_list("kind", flat=True))
-        site.__dict__["_evidence_kinds"] = cached
-    return cached
+    return memo.remember(site, "_evidence_kinds", site.pk, lambda: set(
+        Evidence.objects.filter(site=site, withdrawn_at__isnull=True).values_list("kind", flat=True)))
 
 
 def missing_evidence(site, kinds) -> list[Violation]:
@@ -54,9 +51,6 @@ def missing_evidence(site, kinds) -> list[Violation]:
 
 def approved_steps(site) -> set[str]:
     """Steps approved in the current round of the site's current stage."""
-    from workflows.models.households import Decision
-    from workflows.models.sites import SiteOpinion
-
     return set(
         SiteOpinion.objects.filter(
             site=site, stage=site.stage, round=site.project.stage_round,
@@ -66,18 +60,12 @@ def approved_steps(site) -> set[str]:
 
 
 def forget(site) -> None:
-    site.__dict__.pop("_blockers_cache", None)
-    site.__dict__.pop("_evidence_kinds", None)
+    memo.forget(site, "_blockers", "_evidence_kinds")
 
 
 def forward_blockers(site) -> list[Violation]:
-    key = (site.stage, site.project.stage_round)
-    cached = site.__dict__.get("_blockers_cache")
-    if cached and cached[0] == key:
-        return cached[1]
-    found = _forward_blockers(site)
-    site.__dict__["_blockers_cache"] = (key, found)
-    return found
+    """Why the site may not leave its stage now (kept for the stage and round it holds for)."""
+    return memo.remember(site, "_blockers", (site.stage, site.project.stage_round), lambda: _forward_blockers(site))
 
 
 def _forward_blockers(site) -> list[Violation]:
@@ -132,17 +120,12 @@ def _tender(site):
 
 
 def _construction(site):
-    from workflows.sites.progress import milestone_reported
-    from workflows.models.sites import Milestone
-
     if not milestone_reported(site, Milestone.STRUCTURE):
         return [Violation("structure_not_reported", "progress", "尚无“主体封顶”的进度报告，不能确认主体完工。")]
     return []
 
 
 def _structure_done(site):
-    from workflows.sites.progress import latest_percent
-
     percent = latest_percent(site)
     if percent < 100:
         return [Violation("not_complete", "progress", f"形象进度为{percent}%，须报告完工（100%）后方可申请竣工验收。")]

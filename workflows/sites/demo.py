@@ -28,15 +28,24 @@ from documents.models import EvidenceKind
 from registry.demo import COUNTY, SITES, demo_posts
 from registry.models import Household, HouseholdStage, ResettlementMode, ResettlementSite
 from registry.models import SiteStage as T
-
+from workflows import acting
+from workflows.demo_evidence import EvidenceMaker
+from workflows.models.sites import AllocationMethod, FundSource, Milestone, SiteOpinion, UnitAllocation
 from workflows.sites import (
     allocation as site_allocation,
+)
+from workflows.sites import (
     funds as site_funds,
+)
+from workflows.sites import (
     progress as site_progress,
+)
+from workflows.sites import (
     service as site_service,
+)
+from workflows.sites import (
     stages as site_stages,
 )
-from workflows.models.sites import AllocationMethod, FundSource, Milestone, SiteOpinion, UnitAllocation
 
 COUNTY_SITE, HANDOVER_SITE, LATE_SITE = (s[0] for s in SITES)
 DEMO_NOTE = "演示材料（系统生成）"
@@ -66,8 +75,6 @@ def site_demo_officials() -> dict:
 
 class _Build:
     def __init__(self, summary: SiteDemoSummary):
-        from workflows.households.demo import EvidenceMaker  # the households' demo's generated photos and scans
-
         self.summary = summary
         self.files = EvidenceMaker()
         self.users = site_demo_officials()
@@ -103,7 +110,7 @@ class _Build:
     def run(self, site, what, call, *args, **kwargs):
         try:
             return call(*args, **kwargs)
-        except site_service.Refused as exc:
+        except acting.Refused as exc:
             raise SiteDemoError(f"{site.code}：{what} 被拒绝：{exc.message}") from exc
 
     def approve(self, site, step, actor, opinion, **kwargs):
@@ -217,7 +224,7 @@ def allocate_demo_unit(household: Household, *, build: _Build | None = None):
     try:
         return site_allocation.allocate_unit(household.pk, actor=reviewer, unit=unit, method=AllocationMethod.LOTTERY,
                                              allocated_on=build.today, evidence=record)
-    except site_service.Refused as exc:
+    except acting.Refused as exc:
         raise SiteDemoError(f"{household.number}：分房被拒绝：{exc.message}") from exc
 
 

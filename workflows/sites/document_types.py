@@ -28,9 +28,10 @@ from registry.models import ResettlementSite
 from registry.models import SiteStage as T
 from registry.people import display_name
 from registry.roles import ROLES
-
-from workflows.sites import stages as site_stages
 from workflows.models.households import Decision
+from workflows.models.sites import FundEntry, FundKind, FundSource, SiteOpinion, UnitAllocation
+from workflows.sites import stages as site_stages
+from workflows.sites.funds import funds_position
 
 TWO = Decimal("0.01")
 
@@ -63,8 +64,6 @@ def signature(opinion) -> dict:
 
 def round_opinions(site, stage: str, round_: int | None = None) -> dict:
     """The opinions of one round of a stage (default: its last round), by step; the latest wins."""
-    from workflows.models.sites import SiteOpinion
-
     if round_ is None:
         round_ = SiteOpinion.objects.filter(site=site, stage=stage).aggregate(n=Max("round"))["n"]
     opinions = (SiteOpinion.objects.filter(site=site, stage=stage, round=round_)
@@ -155,8 +154,6 @@ def joint_review_context(subject: Subject, *, public: bool, round: int | None = 
 
 def _review_ordinal(site, round_: int) -> int:
     """Rounds count across stages; officials read 第N次会审 of this site's review."""
-    from workflows.models.sites import SiteOpinion
-
     earlier = (SiteOpinion.objects.filter(site=site, stage=T.PLAN_APPROVAL, round__lt=round_)
                .values("round").distinct().count())
     return earlier + 1
@@ -264,8 +261,6 @@ ACCEPTANCE_FORM = register(DocumentSpec(
 # 交付清单 ------------------------------------------------------------------------------------
 
 def handover_list_context(subject: Subject, *, public: bool) -> dict:
-    from workflows.models.sites import UnitAllocation
-
     site = _site(subject)
     project = site.project
     rows = []
@@ -303,9 +298,6 @@ HANDOVER_LIST = register(DocumentSpec(
 # 资金到位及拨付情况表 ------------------------------------------------------------------------
 
 def funds_statement_context(subject: Subject, *, public: bool) -> dict:
-    from workflows.sites.funds import funds_position
-    from workflows.models.sites import FundEntry, FundKind, FundSource
-
     site = _site(subject)
     position = funds_position(site)
     entries = FundEntry.objects.filter(site=site).order_by("entry_date", "id")

@@ -13,9 +13,8 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.flow import Flow
 
 from registry.models import SiteStage as T
-
-from workflows.sites import stages as site_stages
 from workflows.models.sites import SiteProcess
+from workflows.sites import stages as site_stages
 from workflows.sites.stages import COUNTY_OFFICE, DRC, FINANCE, HOUSING, HRSS, JOINT_REVIEW_STEPS, NATURAL_RESOURCES
 
 

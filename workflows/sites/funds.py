@@ -23,12 +23,22 @@ from django.utils import timezone
 
 from audit.log import record
 from documents.models import EvidenceKind
+from documents.services import generate_document
 from registry import policy
-from registry.models import HouseholdStage
+from registry.models import HouseholdStage, ResettlementSite
 from registry.policy import Violation
-
-from workflows.sites import stages as site_stages
+from workflows.acting import (
+    VIEW_SITE,
+    Refused,
+    check_visible,
+    lock_household,
+    lock_site,
+    refuse,
+    require_role,
+    require_site_role,
+)
 from workflows.models.sites import FundEntry, FundKind, FundSource, SelfFundEntry, SelfFundKind, SelfFundPurpose
+from workflows.sites import stages as site_stages
 from workflows.sites.progress import latest_percent
 
 ZERO, HUNDRED, CENT = Decimal("0"), Decimal("100"), Decimal("0.01")
@@ -43,8 +53,6 @@ def advance_share() -> Decimal:
 
 
 def _amount(value, field="amount") -> Decimal:
-    from workflows.households.service import refuse
-
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
@@ -55,8 +63,6 @@ def _amount(value, field="amount") -> Decimal:
 
 
 def _date(value, field="entry_date") -> datetime.date:
-    from workflows.households.service import refuse
-
     if not isinstance(value, datetime.date):
         try:
             value = datetime.date.fromisoformat(str(value))
@@ -132,8 +138,6 @@ def record_arrival(site_id, *, actor, amount, entry_date, source: str, voucher, 
                    document_number: str = "", request=None) -> FundEntry:
     """Funds arrived (到位) for the site, from one source, with its voucher. The number of the
     allocating document (文号), when given, leads the note and is in the audit event."""
-    from workflows.sites.service import Refused, _lock, _require_role, refuse
-
     amount, entry_date = _amount(amount), _date(entry_date)
     document_number = (document_number or "").strip()
     if len(document_number) > 100:
@@ -141,8 +145,8 @@ def record_arrival(site_id, *, actor, amount, entry_date, source: str, voucher, 
     if document_number:
         note = "；".join(part for part in (f"文号：{document_number}", (note or "").strip()) if part)
     with transaction.atomic():
-        site = _lock(site_id)
-        role = _require_role(actor, site, site_stages.FUNDS_ROLES, "登记资金到位")
+        site = lock_site(site_id)
+        role = require_site_role(actor, site, site_stages.FUNDS_ROLES, "登记资金到位")
         errors = []
         if source not in FundSource.values:
             errors.append(Violation("bad_source", "source", "请选择资金来源。"))
@@ -169,13 +173,11 @@ def record_arrival(site_id, *, actor, amount, entry_date, source: str, voucher, 
 def record_disbursement(site_id, *, actor, amount, entry_date, payee: str, purpose: str, voucher, note: str = "",
                         request=None) -> FundEntry:
     """Funds paid out (拨付) for the site's construction, within what arrived and what progress allows."""
-    from workflows.sites.service import Refused, _lock, _require_role, refuse
-
     amount, entry_date = _amount(amount), _date(entry_date)
     payee, purpose = (payee or "").strip(), (purpose or "").strip()
     with transaction.atomic():
-        site = _lock(site_id)
-        role = _require_role(actor, site, site_stages.FUNDS_ROLES, "登记资金拨付")
+        site = lock_site(site_id)
+        role = require_site_role(actor, site, site_stages.FUNDS_ROLES, "登记资金拨付")
         if not site_stages.reached(site.stage, site_stages.T.TENDER):
             refuse("too_early", f"安置点处于“{site_stages.label(site.stage)}”阶段：签订施工合同（招投标）前不得拨付工程资金。")
         errors = []
@@ -214,13 +216,8 @@ def record_disbursement(site_id, *, actor, amount, entry_date, payee: str, purpo
 
 def funds_statement(site_id, *, actor, request=None):
     """Generate the site's 资金到位及拨付情况表 now (also issued when the site passes acceptance)."""
-    from documents.services import generate_document
-    from registry.models import ResettlementSite
-
-    from workflows.sites.service import _check_visible
-
     site = ResettlementSite.objects.get(pk=site_id)
-    _check_visible(actor, site)
+    check_visible(actor, site, VIEW_SITE, "安置点")
     return generate_document("site_funds_statement", actor=actor, site=site, request=request)
 
 
@@ -247,11 +244,9 @@ def record_self_funds(household_id, *, actor, kind: str, amount, entry_date, vou
                       note: str = "", request=None) -> SelfFundEntry:
     """One entry of the household's self-funds ledger: money received from the household (at most
     the policy cap in total) or used — for housing only, never more than was received."""
-    from workflows.households.service import Refused, _lock, refuse, require_role
-
     amount, entry_date = _amount(amount), _date(entry_date)
     with transaction.atomic():
-        household = _lock(household_id)
+        household = lock_household(household_id)
         role = require_role(actor, household, site_stages.SELF_FUNDS_ROLES, "登记户自筹资金")
         if household.stage == HouseholdStage.REMOVED:
             refuse("removed", "该户已清退，不能登记自筹资金。")

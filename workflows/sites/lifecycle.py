@@ -12,7 +12,6 @@ from django_fsm import RETURN_VALUE, transition
 
 from registry.models import ResettlementSite
 from registry.models import SiteStage as T
-
 from workflows.sites import stages as site_stages
 from workflows.sites.conditions import forward_blockers
 

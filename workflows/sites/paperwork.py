@@ -6,9 +6,11 @@ import logging
 
 from django.db import transaction
 
+from audit.log import record
+from registry.models import ResettlementSite
 from registry.models import SiteStage as T
-
 from workflows.sites import stages as site_stages
+from workflows.sites.document_types import render_site_document
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,6 @@ def _schedule(site, kinds, actor, round_):
 
 
 def render_each(kinds, actor_id, site_id, round_=None):
-    from workflows.sites.document_types import render_site_document
-
     versions = []
     for kind in kinds:
         options = {"round": round_} if kind in PER_ROUND and round_ is not None else {}
@@ -48,9 +48,6 @@ def render_each(kinds, actor_id, site_id, round_=None):
 
 
 def _record_failure(kind, site_id, exc):
-    from audit.log import record
-    from registry.models import ResettlementSite
-
     site = ResettlementSite.objects.filter(pk=site_id).first()
     if site is not None:
         record(None, "document.render_failed", site, {"doc_type": kind, "error": repr(exc)[:500]})

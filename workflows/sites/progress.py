@@ -19,9 +19,9 @@ from audit.log import record
 from registry.models import ResettlementSite
 from registry.models import SiteStage as T
 from registry.policy import Violation
-
-from workflows.sites import stages as site_stages
+from workflows.acting import Refused, lock_site, refuse, require_site_role
 from workflows.models.sites import Milestone, ProgressReport
+from workflows.sites import stages as site_stages
 
 # Milestone → the project field holding its deadline, and the stage whose reaching reports it.
 DEADLINES = (
@@ -51,11 +51,9 @@ def milestone_reported(site, milestone) -> bool:
 def report_progress(site_id, *, actor, reported_on: datetime.date, percent, milestone: str = "", note: str = "",
                     photos=(), request=None) -> ProgressReport:
     """Record one progress report (with at least one photo already filed as site evidence)."""
-    from workflows.sites.service import Refused, _lock, _require_role, refuse
-
     with transaction.atomic():
-        site = _lock(site_id)
-        role = _require_role(actor, site, site_stages.PROGRESS_ROLES, "报告建设进度")
+        site = lock_site(site_id)
+        role = require_site_role(actor, site, site_stages.PROGRESS_ROLES, "报告建设进度")
         if site.stage not in REPORTING_STAGES:
             refuse("not_reporting_stage",
                    f"安置点处于“{site_stages.label(site.stage)}”阶段：只有开工建设和主体完工阶段报告建设进度。")

@@ -1,11 +1,11 @@
-"""The one place a site transition is executed (DESIGN.md decision 4), like workflows/services.py
-for households and with its exceptions (`Refused`, `NotPermitted`, `OutOfScope`,
-`AlreadyHandled`): lock the site row, check the actor's role in scope and the separation of
+"""The one place a site transition is executed (docs/architecture.md decision 4), like
+workflows/households/service.py for households and with the same refusals (workflows/acting.py):
+lock the site row, check the actor's role in scope and the separation of
 duties, check the conditions, apply, write the opinion and the audit event — in one transaction —
 and render the stage's documents after commit.
 
 Funds, progress and allocation (site_funds, site_progress, site_allocation) lock the same row
-through `_lock` here, so everything that reads a site's totals to decide is serialised per site.
+through `lock_site` here, so everything that reads a site's totals to decide is serialised per site.
 """
 
 import datetime
@@ -14,37 +14,23 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from audit.log import record
 from registry.models import PREFIX_LENGTH
 from registry.models import SiteStage as T
 from registry.policy import Violation
-from registry.scope import prefixes_for
-
-from workflows.sites import (
-    conditions as site_conditions,
-    flowsync as site_flowsync,
-    paperwork as site_paperwork,
-    stages as site_stages,
-)
+from registry.scope import holds_post_near
+from workflows import acting
+from workflows.acting import VIEW_SITE, Refused, check_turn, check_visible, refuse, require_site_role
 from workflows.models.households import Decision
-from workflows.households.service import (
-    AlreadyHandled,
-    NotPermitted,
-    OutOfScope,
-    Refused,
-    acting_role,
-    check_turn,
-    check_visible,
-    refuse,
-    require_role,
-)
-from workflows.sites.lifecycle import SiteLifecycle
 from workflows.models.sites import SiteOpinion, SiteProject
+from workflows.sites import conditions as site_conditions
+from workflows.sites import flowsync as site_flowsync
+from workflows.sites import paperwork as site_paperwork
+from workflows.sites import stages as site_stages
+from workflows.sites.lifecycle import SiteLifecycle
 
-__all__ = ["AlreadyHandled", "NotPermitted", "OutOfScope", "Refused", "decide", "set_schedule", "available_steps"]
-
-VIEW_SITE = "registry.view_resettlementsite"
 FACILITY_RESULTS = ("合格", "不合格")
 
 
@@ -55,50 +41,11 @@ class SiteOutcome:
     moved_to: str | None = None
 
 
-def project_of(site) -> SiteProject:
-    """The site's project row (created with the site; made here for sites older than it)."""
-    project, _ = SiteProject.objects.get_or_create(site_id=site.pk)
-    return project
-
-
-def _lock(site_id) -> SiteLifecycle:
-    try:
-        site = SiteLifecycle.objects.select_for_update(of=("self",)).select_related("area").get(pk=site_id)
-    except (SiteLifecycle.DoesNotExist, ValueError, TypeError):
-        refuse("not_found", "未找到该安置点。", cls=OutOfScope)
-    site.project = project_of(site)
-    site_conditions.forget(site)
-    return site
-
-
-def _check_visible(actor, site):
-    check_visible(actor, site, VIEW_SITE, "安置点")
-
-
-def _require_role(actor, site, roles, what: str) -> str:
-    return require_role(actor, site, roles, what, view_perm=VIEW_SITE, case_word="安置点")
-
-
-def require_site_role(actor, site, roles, what: str) -> str:
-    """The check the site's services make (404 out of scope, 403 for a post not in `roles`), for a
-    view that must refuse before it files any upload."""
-    return _require_role(actor, site, roles, what)
-
-
-def _previous_approver_id(site, stage, step):
-    """Who handed this step its work (see workflows/services.py: the same rule for sites)."""
-    round_opinions = SiteOpinion.objects.filter(site=site, stage=site.stage, round=site.project.stage_round,
-                                                decision=Decision.APPROVE)
-    if not stage.joint:
-        index = stage.step_codes.index(step.code)
-        if index > 0:
-            previous = round_opinions.filter(step=stage.step_codes[index - 1]).order_by("-id").first()
-            return previous.actor_id if previous else None
-    return (
-        SiteOpinion.objects.filter(site=site, decision=Decision.APPROVE)
-        .exclude(stage=site.stage, round=site.project.stage_round)
-        .order_by("-id").values_list("actor_id", flat=True).first()
-    )
+def previous_approver_id(site, stage, step):
+    """Who handed this step of the site's current round its work (审批分离)."""
+    return acting.previous_approver_id(
+        SiteOpinion.objects.filter(site=site), stage, step,
+        this_round=Q(stage=site.stage, round=site.project.stage_round))
 
 
 # Fields a step records as part of its decision -----------------------------------------------
@@ -180,7 +127,7 @@ def _apply_step_fields(site, step_code, changes):
             project.facilities = rows
         elif name == "follow_up_officer":
             officer = get_user_model().objects.filter(pk=getattr(value, "pk", value), is_active=True).first()
-            if officer is None or not _serves_site(officer, site_stages.FOLLOW_UP_OFFICER_ROLES, site):
+            if officer is None or not serves_site(officer, site_stages.FOLLOW_UP_OFFICER_ROLES, site):
                 errors.append(Violation("bad_officer", name, "后扶专干须为安置点所在地在岗的乡镇或县搬迁办工作人员。"))
                 continue
             project.follow_up_officer = officer
@@ -190,12 +137,11 @@ def _apply_step_fields(site, step_code, changes):
     site_conditions.forget(site)
 
 
-def _serves_site(user, roles, site) -> bool:
+def serves_site(user, roles, site) -> bool:
     """Holds one of `roles` on the site's area, above it, or on an area within it (a township
     officer serves a county-level site in the county)."""
     own = site.area_code[: PREFIX_LENGTH[site.area.level]]
-    return any(site.area_code.startswith(p) or p.startswith(own)
-               for role in roles for p in prefixes_for(user, f"registry.{role}"))
+    return any(holds_post_near(user, role, site.area_code, own) for role in roles)
 
 
 # What a step checks beyond its evidence (the stage's own rules, asked early so the official
@@ -237,9 +183,9 @@ def _current_step(site, step):
         return stage, stage.step(step)
     found = site_stages.step_anywhere(step)
     if found and site_stages.ORDER.index(found[0].code) < site_stages.ORDER.index(site.stage):
-        refuse("already_handled", "该环节已办结（可能已由他人处理），请刷新页面。", cls=AlreadyHandled)
+        refuse("already_handled", "该环节已办结（可能已由他人处理），请刷新页面。", cls=acting.AlreadyHandled)
     if found and found[0].code == site.stage:
-        refuse("not_in_review", f"“{found[1].label}”不在本县方案会审单位之列。", cls=NotPermitted)
+        refuse("not_in_review", f"“{found[1].label}”不在本县方案会审单位之列。", cls=acting.NotPermitted)
     refuse("not_current_step", f"该安置点当前处于“{site_stages.label(site.stage)}”阶段，不能办理此环节。")
 
 
@@ -250,15 +196,15 @@ def decide(site_id, *, step: str, actor, decision: str, opinion: str = "", reque
         refuse("bad_decision", "意见只能是“同意”或“退回”。", field="decision")
     opinion = (opinion or "").strip()
     with transaction.atomic():
-        site = _lock(site_id)
-        _check_visible(actor, site)
+        site = acting.lock_site(site_id, SiteLifecycle)
+        check_visible(actor, site, VIEW_SITE, "安置点")
         stage, step_def = _current_step(site, step)
-        role = _require_role(actor, site, step_def.roles, step_def.label)
+        role = require_site_role(actor, site, step_def.roles, step_def.label)
 
         done = site_conditions.approved_steps(site)
         task = site_flowsync.open_task(site, step)
         check_turn(stage, step_def, done, actor, task,
-                   previous_approver=lambda: _previous_approver_id(site, stage, step_def))
+                   previous_approver=lambda: previous_approver_id(site, stage, step_def))
 
         if decision == Decision.RETURN:
             return _return(site, stage, step_def, role, actor, opinion, request)
@@ -312,8 +258,8 @@ def set_schedule(site_id, *, actor, start_by, structure_by, handover_by, reason:
     """The county office sets or adjusts the milestone deadlines; a change needs a reason."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        site = _lock(site_id)
-        role = _require_role(actor, site, site_stages.SCHEDULE_ROLES, "调整建设进度计划")
+        site = acting.lock_site(site_id, SiteLifecycle)
+        role = require_site_role(actor, site, site_stages.SCHEDULE_ROLES, "调整建设进度计划")
         project = site.project
         if site.stage == T.FOLLOW_UP:
             refuse("schedule_closed", "安置点已进入后续扶持阶段，建设进度计划不再调整。")
@@ -333,20 +279,3 @@ def set_schedule(site_id, *, actor, start_by, structure_by, handover_by, reason:
             "before": before, "after": {f: getattr(project, f) for f in before}, "reason": reason, "role": role,
         }, request)
         return project
-
-
-def available_steps(site, actor) -> list[tuple]:
-    """The steps of the site's current stage the actor may act on now, each with what blocks it."""
-    stage = site_stages.stage(site.stage)
-    if stage is None:
-        return []
-    site.project = project_of(site)
-    done = site_conditions.approved_steps(site)
-    result = []
-    for index, step in enumerate(stage.steps):
-        if step.code in done or acting_role(actor, step.roles, site) is None:
-            continue
-        if not stage.joint and any(s.code not in done for s in stage.steps[:index]):
-            continue
-        result.append((step, site_conditions.missing_evidence(site, step.evidence)))
-    return result

@@ -7,14 +7,13 @@ from django.dispatch import receiver
 
 from registry.models import ResettlementSite
 from registry.models import SiteStage as T
+from workflows.models.sites import SiteProject
+from workflows.sites.flowsync import open_stage
 
 
 @receiver(post_save, sender=ResettlementSite, dispatch_uid="workflows.open_site_selection")
 def open_site_selection(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        from workflows.sites.flowsync import open_stage
-        from workflows.models.sites import SiteProject
-
         instance.project = SiteProject.objects.create(site=instance)
         if instance.stage == T.SELECTION:
             open_stage(instance)

@@ -9,7 +9,6 @@ from django.conf import settings
 from documents.types import DocumentSpec, Subject, register
 from documents.types.common import household_data
 from registry.models import HouseholdStage as S
-
 from workflows.households.document_types.common import demolition_days, last_round_approvals, number, signature
 
 

@@ -13,12 +13,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from documents.masking import mask_id_number, mask_phone
+from documents.models import Evidence
 from documents.types.common import chinese_date
 from registry.models import HouseholdStage as S
-
+from registry.people import display_name as person_name
 from workflows.households import deadlines
 from workflows.models.households import Decision, Opinion
-from registry.people import display_name as person_name
 
 # The same patterns documents.masking refuses on a public page; here they are masked in free text
 # (an objection or a resolution an official typed may quote a number).
@@ -105,7 +105,5 @@ def chinese_count(n: int) -> str:
 
 
 def evidence_count(household, stage: str, *kinds: str) -> int:
-    from documents.models import Evidence
-
     return Evidence.objects.filter(household=household, stage=stage, kind__in=kinds,
                                    withdrawn_at__isnull=True).count()

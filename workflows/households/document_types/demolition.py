@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from documents.types import DocumentSpec, Subject, register
 from documents.types.common import household_data
 from registry.models import HouseholdStage as S
-
 from workflows.households.document_types.common import (
     demolition_days,
     evidence_count,

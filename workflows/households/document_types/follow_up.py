@@ -9,7 +9,6 @@ from documents.types.common import household_data
 from registry import policy
 from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, Relation
 from registry.models import HouseholdStage as S
-
 from workflows.households.document_types.common import last_round_approvals, person_name, signature
 
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")

@@ -10,7 +10,6 @@ from documents.types import DocumentSpec, Subject, register
 from documents.types.common import household_data
 from registry import policy
 from registry.models import HouseholdStage as S
-
 from workflows.households.document_types.common import (
     demolition_days,
     evidence_count,

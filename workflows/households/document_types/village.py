@@ -6,9 +6,8 @@ from django.conf import settings
 from documents.masking import assert_public_context
 from documents.types import DocumentSpec, Subject, register
 from documents.types.common import area_path, chinese_date, household_data
-
-from workflows.models.households import NoticeBatch, ObjectionStatus, ReviewMeeting
 from workflows.households.document_types.common import chinese_count, local_date, masked_text, person_name
+from workflows.models.households import NoticeBatch, ObjectionStatus, ReviewMeeting
 
 
 def _check_subject(record, household_ids, subject: Subject, what: str) -> None:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from workflows.households.batches import close_due_notices
+from workflows.urlconf import ensure_urlconf
 
 
 class Command(BaseCommand):
@@ -8,7 +9,7 @@ class Command(BaseCommand):
             "(run daily from cron, or let Celery beat run workflows.tasks.close_due_notices).")
 
     def handle(self, *args, **options):
-        import config.urls  # noqa: F401  (viewflow reverses task URLs)
+        ensure_urlconf()
 
         result = close_due_notices()
         for number in result["moved"]:

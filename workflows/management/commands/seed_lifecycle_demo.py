@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from registry.management.commands.seed_demo import format_table
 from workflows.households.demo import LifecycleDemoError, build_lifecycle_demo, county_state
+from workflows.urlconf import ensure_urlconf
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if not (settings.DEBUG or demo_database):
             raise CommandError("流程演示数据只能在 DEBUG=1 的开发/演示环境生成；"
                                "若确认当前数据库仅用于演示，请加 --demo-database。")
-        import config.urls  # noqa: F401  (viewflow reverses task URLs: TRAPS.md)
+        ensure_urlconf()
 
         try:
             summary = build_lifecycle_demo(log=self.stdout.write)

@@ -1,0 +1,104 @@
+"""The house's floors (docs/architecture.md, "The import order"): each app imports only the apps on
+the floors below it, never one beside or above it. A new upward or sideways import fails here, and
+so does a new app that is not in the table: decide its floor first.
+
+Within the re-cut lifecycle apps (workflows, approvals, api) no module of ours is imported inside
+a function unless a comment on that line says why."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GROUND = {"audit", "registry"}
+# app: the apps it may import. Floors from the ground up: audit ← registry ← accounts ← documents
+# ← workflows ← archive, supervision ← approvals, api ← ops, config.
+MAY_IMPORT = {
+    "audit": set(),
+    "registry": {"audit"},
+    "accounts": {"audit", "registry"},
+    "documents": {"audit", "registry", "accounts"},
+    "workflows": {"audit", "registry", "accounts", "documents"},
+    "archive": {"audit", "registry", "accounts", "documents", "workflows"},
+    "supervision": {"audit", "registry", "accounts", "documents", "workflows"},
+    "approvals": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
+    "api": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
+    "ops": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "config"},
+    "config": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "approvals",
+               "api", "ops"},
+}
+NO_INNER_IMPORTS = ("workflows", "approvals", "api")
+
+
+def _apps(root: Path = ROOT) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if (p / "__init__.py").exists() and p.name not in ("tests",))
+
+
+def _imports(path: Path):
+    """(line number, imported module, inside a function, the line's text) for each absolute import."""
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    lines = text.splitlines()
+    inner = {id(n) for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+             for n in ast.walk(fn) if isinstance(n, (ast.Import, ast.ImportFrom))}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            yield node.lineno, name, id(node) in inner, lines[node.lineno - 1]
+
+
+def upward_or_sideways(app: str, root: Path = ROOT) -> list[str]:
+    ours = set(_apps(root))
+    found = []
+    for path in sorted((root / app).rglob("*.py")):
+        for line, name, _inner, _text in _imports(path):
+            top = name.split(".")[0]
+            if top in ours and top != app and top not in MAY_IMPORT[app]:
+                found.append(f"{path.relative_to(root)}:{line} imports {name}")
+    return found
+
+
+def test_every_app_has_a_floor():
+    assert set(_apps()) <= set(MAY_IMPORT), f"new app(s) without a floor: {set(_apps()) - set(MAY_IMPORT)}"
+
+
+@pytest.mark.parametrize("app", [a for a in sorted(MAY_IMPORT) if (ROOT / a).exists()])
+def test_app_imports_only_the_floors_below_it(app):
+    assert upward_or_sideways(app) == []
+
+
+@pytest.mark.parametrize("app", NO_INNER_IMPORTS)
+def test_no_module_of_ours_is_imported_inside_a_function_without_a_reason(app):
+    ours = set(_apps())
+    found = []
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if path.name == "apps.py":  # AppConfig.ready(): imported once the models are loaded, by design
+            continue
+        for line, name, inner, text in _imports(path):
+            if inner and name.split(".")[0] in ours and "#" not in text:
+                found.append(f"{path.relative_to(ROOT)}:{line} imports {name}")
+    assert found == []
+
+
+def test_the_api_imports_nothing_from_the_pages():
+    found = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "api").rglob("*.py"))
+             for line, name, _inner, _text in _imports(path) if name.split(".")[0] == "approvals"]
+    assert found == []
+
+
+def test_an_upward_import_and_a_sideways_one_are_reported(tmp_path):
+    for app in ("documents", "workflows", "archive", "supervision"):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "__init__.py").write_text("")
+    (tmp_path / "documents" / "bad.py").write_text("def f():\n    from workflows.households import service\n")
+    (tmp_path / "archive" / "bad.py").write_text("import supervision.findings\n")
+    assert upward_or_sideways("documents", tmp_path) == ["documents/bad.py:2 imports workflows.households"]
+    assert upward_or_sideways("archive", tmp_path) == ["archive/bad.py:1 imports supervision.findings"]
+    assert upward_or_sideways("supervision", tmp_path) == []
