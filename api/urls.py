@@ -1,9 +1,8 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularSwaggerView
 
-from .schema import SchemaView
+from .schema import DocsView, SchemaView
 from .views import batches, cases, households, work
 
 app_name = "api"
@@ -55,6 +54,6 @@ def unknown(request, *args, **kwargs):
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^", unknown),
 ]

@@ -439,3 +439,28 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="易地扶贫搬迁系统")
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context.administrator_duty")
+# Evidence images whose longer side exceeds the shorter this many times are refused (1×50000 is
+# no photo; a long receipt scan is about 1:8). documents/evidence/validation.py.
+EVIDENCE_MAX_ASPECT_RATIO = env.int("EVIDENCE_MAX_ASPECT_RATIO", default=20)
+# The public /verify/ page: requests per address (the codes are bearer tokens; no guessing them).
+DOCUMENTS_VERIFY_RATE = env.str("DOCUMENTS_VERIFY_RATE", default="60/minute")
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from our own files only
+# (no CDN anywhere, DESIGN.md); inline style attributes are still used by some templates, inline
+# scripts by none. The QR codes are inline SVG; evidence previews and PDFs come from our views.
+from csp.constants import NONE, SELF  # noqa: E402
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

@@ -4,6 +4,14 @@ Accepted: JPEG and PNG images (opened and fully decoded by Pillow) and PDF files
 pypdf). Refused, each with a message officials can act on: empty files, files over
 EVIDENCE_MAX_UPLOAD_BYTES, other types, a name whose extension contradicts the content, names
 carrying a path, images that do not decode to the end, PDFs that do not parse or are encrypted.
+
+Active content is refused, never stripped (issue 16): evidence is archived as submitted, its
+SHA-256/SM3 taken of the bytes the official sent (DA/T 70 authenticity); a cleaned copy would be a
+file nobody submitted, and a photo re-encoded would lose the EXIF time and place it proves. So:
+a PDF with JavaScript, an open action, additional actions, a launch or submit action, embedded
+files, rich media or an XFA form; a JPEG/PNG carrying markup (an HTML/SVG polyglot) or bytes
+after its end marker; an image with an extreme aspect ratio (1×50000); a file name with markup.
+The official gets a Chinese message saying what to do instead (print to PDF, re-export, rename).
 """
 
 import datetime
@@ -27,6 +35,16 @@ TYPE_LABELS = {JPEG: "JPEG 图片", PNG: "PNG 图片", PDF: "PDF 文件"}
 PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
 logger = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Characters that make a name markup in a page or a header: never accepted in a file name.
+_MARKUP = re.compile(r"[<>\"`]")
+# Names in a PDF that run something or carry something (ISO 32000-1 §12.6 actions, §7.11.4
+# embedded files, §12.7.8 XFA, Adobe's RichMedia annotations).
+PDF_ACTIVE_KEYS = {"/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles", "/EmbeddedFile",
+                   "/RichMedia", "/XFA", "/SubmitForm", "/ImportData", "/GoToE", "/GoToR"}
+# Markup a browser would run if it ever took the file for HTML or SVG (an image/HTML polyglot).
+_POLYGLOT = re.compile(rb"<\s*(script|html|body|svg|iframe|object|embed|img|a\s|meta|style|link|form|\?xml)|javascript:",
+                       re.IGNORECASE)
+PDF_OBJECT_LIMIT = 500_000
 
 
 def _reject(code: str, message: str, **params):
@@ -53,6 +71,9 @@ def check_client_name(name: str) -> str:
         _reject("name_missing", "文件名为空，请重新选择文件。")
     if "/" in name or "\\" in name or name in (".", "..") or name.startswith("..") or _CONTROL.search(name):
         _reject("name_path", "文件名不合法：不得包含路径或特殊字符（如 “../”、“/”、“\\”），请重命名后再上传。")
+    if _MARKUP.search(name):
+        # The name is shown on pages and in the archive's catalogue: refused, and not repeated here.
+        _reject("name_markup", "文件名不合法：不得包含 < > \" ` 等符号，请重命名后再上传。")
     if len(name) > 200:
         _reject("name_long", "文件名过长（超过200个字符），请重命名后再上传。")
     return name
@@ -98,6 +119,7 @@ def inspect_upload(upload, name: str) -> Inspected:
 
 def _inspect_image(upload, content_type: str) -> Inspected:
     fmt = PILLOW_FORMATS[content_type]
+    _refuse_polyglot(upload, content_type)
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # A process-wide switch (importing WeasyPrint turns it on; documents/pdf.py turns it
         # off again). With it on, Pillow pads a truncated photo with grey and calls it valid.
@@ -110,9 +132,12 @@ def _inspect_image(upload, content_type: str) -> Inspected:
                 image.verify()
             upload.seek(0)
             with Image.open(upload, formats=[fmt]) as image:
+                _check_aspect_ratio(*image.size)  # from the header, before decoding any pixel
                 image.load()  # decodes every pixel: a truncated file fails here
                 width, height = image.size
                 exif = image.getexif()
+    except ValidationError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         _reject("image_too_big", "图片像素过多，疑似异常文件，请使用正常拍摄的照片。")
     except Exception:
@@ -124,6 +149,66 @@ def _inspect_image(upload, content_type: str) -> Inspected:
                      captured_at=captured_at, gps_latitude=lat, gps_longitude=lon)
 
 
+def _check_aspect_ratio(width: int, height: int) -> None:
+    limit = settings.EVIDENCE_MAX_ASPECT_RATIO
+    if min(width, height) < 1 or max(width, height) / min(width, height) > limit:
+        _reject("image_aspect", "图片尺寸异常（%(width)s×%(height)s 像素，长宽比超过 %(limit)s:1），"
+                "请上传正常拍摄或扫描的图片。", width=width, height=height, limit=limit)
+
+
+def _image_end(data: bytes, content_type: str) -> int | None:
+    """Where the image's own bytes end (JPEG: the last EOI marker; PNG: after the IEND chunk)."""
+    if content_type == PNG:
+        at = data.rfind(b"IEND")
+        return at + 8 if at >= 0 else None  # "IEND" + 4-byte CRC
+    at = data.rfind(b"\xff\xd9")
+    return at + 2 if at >= 0 else None
+
+
+def _refuse_polyglot(upload, content_type: str) -> None:
+    """An image that is also a web page: markup anywhere in it, or data after its end marker."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    end = _image_end(data, content_type)
+    if _POLYGLOT.search(data) or (end is not None and data[end:].strip(b"\x00\r\n\t ")):
+        _reject("image_polyglot", "图片中夹带了网页代码或图片结束后的附加数据，疑似伪装文件，已拒收。"
+                "请用相机或扫描仪重新导出原始图片后再上传。")
+
+
+def _active_pdf_content(reader) -> set[str]:
+    """The active keys (PDF_ACTIVE_KEYS) found in any object reachable from the trailer."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        item = stack.pop()
+        visited += 1
+        if visited > PDF_OBJECT_LIMIT:
+            _reject("pdf_too_complex", "PDF 文件结构过于复杂，无法核验，请重新扫描或另存为普通 PDF 后再上传。")
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):  # stream objects too: their dictionaries
+            for name, value in item.items():
+                if name in PDF_ACTIVE_KEYS:
+                    found.add(name)
+                if name == "/S" and value in ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE",
+                                              "/GoToR", "/RichMediaExecute"):
+                    found.add(str(value))
+                if name not in ("/Parent", "/P"):  # back-references: their targets are reached from above
+                    stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return found
+
+
 def _inspect_pdf(upload) -> Inspected:
     try:
         reader = PdfReader(upload, strict=False)
@@ -132,12 +217,17 @@ def _inspect_pdf(upload) -> Inspected:
         pages = len(reader.pages)
         for page in reader.pages:
             page.mediabox  # noqa: B018  (touch every page object: a damaged tree fails here)
+        active = _active_pdf_content(reader)
     except ValidationError:
         raise
     except Exception:
         _reject("pdf_broken", "PDF 文件已损坏或无法解析，请重新扫描或导出后再上传。")
     if pages == 0:
         _reject("pdf_empty", "PDF 文件没有任何页面。")
+    if active:
+        _reject("pdf_active", "PDF 文件含有脚本、自动动作或嵌入文件（%(found)s），可能执行恶意代码，已拒收。"
+                "请用“打印为 PDF”或扫描仪重新生成不含这些内容的 PDF 后再上传。",
+                found="、".join(sorted(k.lstrip("/") for k in active)))
     return Inspected(PDF, "pdf", pages=pages)
 
 

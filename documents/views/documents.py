@@ -55,13 +55,13 @@ def generate_for_household(request: HttpRequest, household_pk: int, doc_type: st
     return redirect("documents:detail", pk=version.document_id)
 
 
-@login_required
 def _refuse_read_only_post(request: HttpRequest) -> None:
     """A post that generates nothing anywhere (auditors) gets 403 for a POST, not a form error."""
     if request.method == "POST" and not request.user.has_perm(ADD_DOCUMENT):
         raise PermissionDenied("您的岗位无权生成文书。")
 
 
+@login_required  # on the view itself: on the helper above it guarded nothing (issue 16)
 def generate_notice(request: HttpRequest) -> HttpResponse:
     """A 公示 notice for households of one village, chosen from those the user may edit."""
     _refuse_read_only_post(request)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from accounts.ratelimit import over_limit
 from documents.forms import VerifyUploadForm
 from documents.hashing import digest_stream
 from documents.models import DocumentVersion
@@ -26,8 +27,19 @@ def _with_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _limited(request: HttpRequest) -> HttpResponse | None:
+    """The public page answers anyone: DOCUMENTS_VERIFY_RATE per address, or 429 (no guessing codes)."""
+    if over_limit(request, "verify", settings.DOCUMENTS_VERIFY_RATE):
+        response = render(request, "documents/web/verify_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return _with_headers(response)
+    return None
+
+
 @never_cache
 def verify_lookup(request: HttpRequest) -> HttpResponse:
+    if (limited := _limited(request)) is not None:
+        return limited
     typed = request.GET.get("code", "")
     error = ""
     if typed:
@@ -64,6 +76,8 @@ def public_facts(version: DocumentVersion) -> dict:
 
 @never_cache
 def verify_document(request: HttpRequest, code: str) -> HttpResponse:
+    if (limited := _limited(request)) is not None:
+        return limited
     canonical = normalise(code)
     if canonical is None:
         raise Http404("核验码无效。")

@@ -28,6 +28,12 @@
     });
   });
 
+  // A choice that changes the page's subject (e.g. the village of a new batch) reloads it at once
+  // (no inline handler: the Content-Security-Policy allows scripts from our own files only).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
