@@ -4,7 +4,7 @@
 - 401 no or bad credentials; 403 the post may not do this; 404 not found *or out of scope*
   (never 403, which would confirm the case exists); 409 the case moved on (a stale or raced
   transition, a task someone else took); 413 an upload over the limit; 429 throttled.
-The lifecycle's refusals (workflows.services.Refused) carry their own status and codes.
+The lifecycle's refusals (workflows.acting.Refused) carry their own status and codes.
 """
 
 import logging

@@ -1,4 +1,4 @@
-"""Cursor paging (TRAPS.md: OFFSET 900 000 took 105 ms, keyset paging 0.06 ms; no COUNT per page).
+"""Cursor paging (docs/traps.md: OFFSET 900 000 took 105 ms, keyset paging 0.06 ms; no COUNT per page).
 
 Lists are ordered by (updated_at, id) where records change, so that a system synchronising
 with `updated_since` walks forward through what changed and resumes from its last cursor."""

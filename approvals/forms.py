@@ -1,6 +1,6 @@
 """The forms officials fill in: Chinese labels and messages, errors next to their field.
 
-Services decide (workflows/services.py); these only parse. A refusal's violations carry a
+Services decide (workflows/households/service); these only parse. A refusal's violations carry a
 `field`; `add_violations` puts each message next to that field or on top of the form.
 """
 

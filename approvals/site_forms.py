@@ -2,7 +2,7 @@
 (资金拨付) and the households' self-funds (户自筹资金).
 
 They only parse: amounts, percentages and dates are handed to the services as typed, and the
-services (workflows/site_progress.py, site_funds.py) decide — their refusals carry the field
+services (workflows/sites/progress.py, site_funds.py) decide — their refusals carry the field
 each message belongs next to (`add_violations`). A photo or voucher is uploaded with the entry
 and filed into the evidence store in the same transaction as the entry.
 """

@@ -1,4 +1,4 @@
-"""The chokepoint for archive files (STYLE.md): a file is read where its case is read — a household's
+"""The chokepoint for archive files (docs/style.md): a file is read where its case is read — a household's
 or an area's own file with registry.view_household, a site's with registry.view_resettlementsite."""
 
 from django.http import Http404

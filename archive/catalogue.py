@@ -1,6 +1,6 @@
 """The catalogue (卷内目录) of a file as a PDF through the documents engine, with the cover sheet
 (案卷封面) on the first volume; a long catalogue is split into volumes of
-ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME items instead of one huge render (TRAPS.md: ~150 ms a page)."""
+ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME items instead of one huge render (docs/traps.md: ~150 ms a page)."""
 
 import math
 

@@ -1,10 +1,10 @@
 """Completeness (what a re-inspection team asks first): for the households and sites in scope, the
-required evidence kinds and documents of every stage they have passed (workflows.stages and
-workflows.site_stages say which) that are not in the archive.
+required evidence kinds and documents of every stage they have passed (workflows.households.stages and
+workflows.sites.stages say which) that are not in the archive.
 
 The stage table is the same for every household; what differs by 安置方式 is added here:
 - a centralised household (集中安置) lives in a unit of its site: once it has passed 验收 its
-  分房记录 must be in its file (workflows.site_allocation: no 入住 without it), and its dwelling's
+  分房记录 must be in its file (workflows.sites.allocation: no 入住 without it), and its dwelling's
   acceptance is the site's — the site's 竣工验收报告 and 配套设施验收报告 must be in the site file
   ("集中安置点配套设施应与安置住房同步验收", seed 002);
 - a scattered household (分散安置) builds its own house: its own 开工照片 and 验收现场照片 (the

@@ -1,4 +1,4 @@
-"""Generating a village's, township's or county's own record (workflows/document_types/level.py
+"""Generating a village's, township's or county's own record (workflows/records/level.py
 and ledgers.py) from the archive: the official picks the record and the period; it is numbered,
 rendered and filed into the level's file like every document."""
 

@@ -1,4 +1,4 @@
-"""The 档案 (DOMAIN.md §5): a classification scheme as data, files per 县/乡/村/户/安置点 and the
+"""The 档案 (docs/domain.md §5): a classification scheme as data, files per 县/乡/村/户/安置点 and the
 items filed into them with their 档号 (DA/T 22-2015: 全宗号-类别号·年度-保管期限-案卷号-件号)."""
 
 from django.conf import settings

@@ -40,7 +40,7 @@ def _head_from_events():
 
 
 # Who answers "which posts does this user hold over this area, now?" (posts_provider(user,
-# area_code) -> list of {"role", "label"}). This app imports nothing of ours (DESIGN.md: the ground
+# area_code) -> list of {"role", "label"}). This app imports nothing of ours (docs/architecture.md: the ground
 # floor; registry imports audit), so the answer is plugged in from above at start-up
 # (registry/apps.py installs registry.scope.posts_over); without one, no posts are stored.
 _posts_provider = None

@@ -1,7 +1,7 @@
 """The append-only, hash-chained event log.
 
 Actors, targets and areas are stored as plain values, not foreign keys: the log must outlive
-any row it mentions, and this app imports nothing of ours (DESIGN.md, the ground floor).
+any row it mentions, and this app imports nothing of ours (docs/architecture.md, the ground floor).
 """
 
 import pgtrigger

@@ -1,4 +1,4 @@
-"""Transitions per second through workflows.services on PostgreSQL, and queries per transition.
+"""Transitions per second through workflows.households.service on PostgreSQL, and queries per transition.
 
     .venv/bin/python bench/lifecycle.py [--households 200] [--database-url postgres://...]
 
@@ -123,7 +123,7 @@ def main():
         service.decide(h.pk, step="submit_application", actor=clerk, decision="approve", opinion="同意")
         t_docs.append(time.perf_counter() - start)  # includes the post-commit 申请表 render
 
-    print(f"\nPostgreSQL, {args.households} households, through workflows.services.decide "
+    print(f"\nPostgreSQL, {args.households} households, through workflows.households.service.decide "
           "(row lock, scope, separation of duties, evidence, policy, opinion, audit, viewflow task):")
     print(f"{'step':34} {'per s':>8} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for label, times, queries in rows:

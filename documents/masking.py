@@ -1,4 +1,4 @@
-"""Masking for public documents (DESIGN.md decision 9): ID numbers first 4 + last 4, phones
+"""Masking for public documents (docs/architecture.md decision 9): ID numbers first 4 + last 4, phones
 first 3 + last 4. A public template receives masked values only: its context is plain data
 built here, and `assert_public_context` refuses model instances (which could reach the clear
 value) and any string that still looks like a full ID number or mobile number."""

@@ -1,6 +1,6 @@
 """The rendering engine: an HTML template rendered by WeasyPrint to an A4 PDF/A.
 
-- One FontConfiguration per process (TRAPS.md: 8–12 % faster, less memory), created on first use.
+- One FontConfiguration per process (docs/traps.md: 8–12 % faster, less memory), created on first use.
 - A URL fetcher that reads `data:` URIs and files inside DOCUMENTS_PDF_ASSET_DIR only. WeasyPrint's
   default fetcher reads any local file (`<link rel="attachment" href="file:///etc/passwd">` embeds
   it) and makes HTTP requests, following redirects; ours refuses all of that.

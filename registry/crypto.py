@@ -1,4 +1,4 @@
-"""SM4-GCM encryption at rest and the HMAC-SM3 blind index (DESIGN.md decision 8).
+"""SM4-GCM encryption at rest and the HMAC-SM3 blind index (docs/architecture.md decision 8).
 
 Nothing else in the project touches the keys. A stored value reads "kid$base64(nonce|ct|tag)";
 the key id lets keys rotate: old values decrypt with their own key, new ones use the first key.

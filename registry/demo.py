@@ -4,7 +4,7 @@ and a few hundred households, all synthetic, for trying the system and for demon
 Everything is generated from a seeded random generator, so two builds with the same seed give
 the same people. Ages are taken as of REFERENCE_DATE (the program's busiest year), so a build in
 any later year gives the same birth dates. ID numbers use real Guizhou county codes that
-python-stdnum knows for every birth year (TRAPS.md: 520121 and friends only exist from 1995,
+python-stdnum knows for every birth year (docs/traps.md: 520121 and friends only exist from 1995,
 so older people would draw a region warning) with a correct GB 11643 check digit.
 
 No audit events are written for the generated rows; one `demo.seed` event records the build.

@@ -7,7 +7,7 @@ class AreaCodeField(models.CharField):
     """A 12-digit area code (or a prefix of one) compared byte by byte.
 
     On PostgreSQL the column gets the "C" collation so that `LIKE 'prefix%'` — every scope
-    filter — uses a plain btree index (DESIGN.md decision 1; at 1 M rows 0.1 ms instead of a
+    filter — uses a plain btree index (docs/architecture.md decision 1; at 1 M rows 0.1 ms instead of a
     34 ms scan). SQLite compares bytes already (BINARY) and knows no collation called "C".
     """
 

@@ -1,7 +1,7 @@
 """Resident identity numbers (GB 11643-1999), checked with python-stdnum's `cn.ric`.
 
 stdnum's is_valid() also rejects genuine numbers whose region code is newer than the birth year
-(TRAPS.md), so format, check digit and date are checked here and the region is only a warning.
+(docs/traps.md), so format, check digit and date are checked here and the region is only a warning.
 """
 
 import datetime
@@ -62,7 +62,7 @@ def check_id_number(value: str, *, today: datetime.date | None = None) -> Checke
 
 
 def mask_id_number(number: str) -> str:
-    """First 4 + last 4, as on every public notice (DESIGN.md decision 9)."""
+    """First 4 + last 4, as on every public notice (docs/architecture.md decision 9)."""
     if not number:
         return ""
     if len(number) <= 8:

@@ -1,4 +1,4 @@
-"""The hard rules of DOMAIN.md §2 as plain functions.
+"""The hard rules of docs/domain.md §2 as plain functions.
 
 Each check returns a list of Violations; an empty list means the rule holds. Forms, admin, the
 lifecycle's transition conditions, imports and the API all call these, so officials read one
@@ -171,7 +171,7 @@ def check_site_capacity(site, households: int, persons: int, *, more_households:
 
 def check_site_assignment(household, members) -> list[Violation]:
     """A household entered or corrected at a site (registry forms, admin, API) fits within the site's
-    planned size, as the lifecycle's assignment does (workflows/site_allocation.py). Checked when the
+    planned size, as the lifecycle's assignment does (workflows/sites/allocation.py). Checked when the
     site is new for the household or its member count grows; a site already over its plan does not
     block corrections that add nobody."""
     site = household.site if household.site_id else None

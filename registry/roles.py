@@ -1,4 +1,4 @@
-"""The posts (roles) of DOMAIN.md §6 and what each may do.
+"""The posts (roles) of docs/domain.md §6 and what each may do.
 
 A role is a permission on AdminArea (`registry.role_<name>`), granted with django-guardian to a
 user or to a group (one group per post) on one area. What a role may do is a set of ordinary
@@ -55,7 +55,7 @@ ROLES: dict[str, Role] = {
         Role("role_county_natural_resources", "县自然资源局", "county", READ_CASES | ACT_ON_CASES),
         Role("role_county_hrss", "县人力资源和社会保障局", "county", READ_CASES | ACT_ON_CASES),
         # Sites (issue 5): the finance bureau books site funds and sits in the joint plan review
-        # (集中会审) with the development-and-reform bureau (workflows/site_stages.py).
+        # (集中会审) with the development-and-reform bureau (workflows/sites/stages.py).
         Role("role_county_finance", "县财政局", "county", READ_CASES | ACT_ON_CASES),
         Role("role_county_drc", "县发展和改革局", "county", READ_CASES | ACT_ON_CASES),
         # Auditors read everything in scope and change nothing (their findings come later).

@@ -13,7 +13,7 @@ from workflows.sites import conditions as site_conditions
 from workflows.steps import SIGNATURE_LEVELS
 
 DETAIL_LABELS = {
-    # stage work (workflows.services / site_services, opinions, tasks)
+    # stage work (workflows.households.service / site_services, opinions, tasks)
     "stage": "阶段", "round": "轮次", "step": "环节", "from": "原阶段", "to": "新阶段", "transition": "流转",
     "opinion": "意见", "opinion_id": "意见编号", "text": "意见内容", "decision": "决定", "role": "岗位",
     "signature_level": "签署层级", "send_back": "退回", "remove": "清退", "reason": "理由",

@@ -1,4 +1,4 @@
-"""The cast shared by the tests (STYLE.md): one fictional county, two townships, three villages,
+"""The cast shared by the tests (docs/style.md): one fictional county, two townships, three villages,
 and one official per post. Scope tests read as sentences over these names.
 
     示例县 520999 ─ 城关镇 520999101 ─ 村A 520999101201, 村B 520999101202

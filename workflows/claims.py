@@ -1,8 +1,8 @@
 """Claim (领取), release (释放) and reassign (改派) a lifecycle task (household or site): audited, row-locked.
 
-viewflow's assign/unassign write no trace (TRAPS.md: `Task.assigned` is never written), so each
+viewflow's assign/unassign write no trace (docs/traps.md: `Task.assigned` is never written), so each
 of these is one transaction: lock the household row (the lock every transition of the case
-takes, workflows/services.py), re-read the task, check the actor's post in the case's area,
+takes, workflows/households/service), re-read the task, check the actor's post in the case's area,
 move the task through viewflow's activation API, and append an audit event naming the actor.
 """
 

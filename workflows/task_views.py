@@ -1,5 +1,5 @@
 """The view behind every lifecycle task: it hands over to the household's action page, where
-the form posts to `workflows.services` (the approvals app provides that page)."""
+the form posts to `workflows.households.service` (the approvals app provides that page)."""
 
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse

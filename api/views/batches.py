@@ -1,5 +1,5 @@
 """Village batches through the API: the review meeting (民主评议), the public notice (公示) with
-its photo and objections — every change through workflows.batches, as on the batch pages."""
+its photo and objections — every change through workflows.households.batches, as on the batch pages."""
 
 import json
 

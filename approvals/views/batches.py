@@ -3,7 +3,7 @@ eligible households, file the scans and the photo of the posted notice, print th
 and resolve objections, watch the countdown, and approve the clean batch in bulk.
 
 Batches are read where their village is in the user's scope (`registry.scope.get_object_for`);
-every change goes through `workflows.batches`.
+every change goes through `workflows.households.batches`.
 """
 
 import uuid

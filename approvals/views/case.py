@@ -1,6 +1,6 @@
 """The household's case page (案件办理): header, members, policy check, timeline, documents,
 evidence, and the actions the official may take now — each form listing what is still missing
-before it is submitted. Posts go to workflows.services; a refusal re-renders the page with the
+before it is submitted. Posts go to workflows.households.service; a refusal re-renders the page with the
 typed input kept and each message next to its field.
 """
 

@@ -1,7 +1,7 @@
 """The inbox (待办): the tasks a user holds, the queue they may take from, and — for supervisors —
 every open task of their area; claim, release, reassign; search and filters.
 
-Every list starts from `approvals.queue` (the one scoping function of tasks). Pages show
+Every list starts from `workflows.worklist` (the one scoping function of tasks). Pages show
 `page_size` rows and fetch one more to know whether a next page exists: no COUNT over the table;
 the pager's links are keyset cursors (no OFFSET).
 """

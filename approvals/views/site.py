@@ -1,7 +1,7 @@
 """The site's page (安置点): stage, progress over time, milestones against the schedule, funds,
 the households and their stages, the joint review per bureau, documents, evidence — and the
 actions the official may take now, each form saying what is still missing. Posts go to
-workflows.site_services; a refusal re-renders the page with the input kept. The entry forms
+workflows.sites.service; a refusal re-renders the page with the input kept. The entry forms
 (progress reports, funds, households' self-funds) are in site_entries.py.
 """
 

@@ -39,7 +39,7 @@ class EvidenceKind(models.TextChoices):
     AFTER_DEMOLITION_PHOTO = "after_demolition_photo", "拆除后照片"
     SITE_APPROVAL_SCAN = "site_approval_scan", "批复文件扫描件"
     SITE_PROGRESS_PHOTO = "site_progress_photo", "建设进度照片"
-    # Sites (workflows/site_stages.py): the papers each stage of a site project needs (seed 002).
+    # Sites (workflows/sites/stages.py): the papers each stage of a site project needs (seed 002).
     SITE_SELECTION_STUDY = "site_selection_study", "选址论证报告"
     GEOLOGICAL_HAZARD_ASSESSMENT = "geological_hazard_assessment", "地质灾害危险性评估报告"
     IMPLEMENTATION_PLAN = "implementation_plan", "安置点建设实施方案"

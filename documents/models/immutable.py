@@ -1,4 +1,4 @@
-"""Rows that are written once (DESIGN.md decision 5: archived means immutable).
+"""Rows that are written once (docs/architecture.md decision 5: archived means immutable).
 
 Python refuses updates and deletes (model and queryset, so the admin and bulk paths too); on
 PostgreSQL a pgtrigger declared on each model refuses them in the database as well, so a raw

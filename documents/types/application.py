@@ -1,4 +1,4 @@
-"""申请表: the household's application (DOMAIN.md §1 stage 1), signed by the head of household."""
+"""申请表: the household's application (docs/domain.md §1 stage 1), signed by the head of household."""
 
 from django.conf import settings
 

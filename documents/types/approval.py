@@ -1,4 +1,4 @@
-"""审核审批表: the review and approval form (DOMAIN.md §1 stage 4) with one opinion block per
+"""审核审批表: the review and approval form (docs/domain.md §1 stage 4) with one opinion block per
 signature level. Levels not yet decided print blank for signing by hand; the lifecycle passes
 the recorded opinions as `signatures`."""
 

@@ -1,7 +1,7 @@
-"""公示: the list of proposed households of one village, posted publicly (DOMAIN.md §1 stage 3).
+"""公示: the list of proposed households of one village, posted publicly (docs/domain.md §1 stage 3).
 
 One PDF for the whole batch. Public: ID numbers and phones are masked before the template sees
-them (seed 002 / DOMAIN.md §2: "ID numbers and phone numbers are masked on anything posted").
+them (seed 002 / docs/domain.md §2: "ID numbers and phone numbers are masked on anything posted").
 """
 
 import datetime

@@ -1,4 +1,4 @@
-"""The chokepoints of this app (STYLE.md): every view fetches documents and evidence here,
+"""The chokepoints of this app (docs/style.md): every view fetches documents and evidence here,
 through registry.scope.get_object_for — 404 outside the user's scope, 403 without the write
 capability where the case is readable."""
 

@@ -18,7 +18,7 @@ from .sites import ResettlementSite
 
 
 class HouseholdStage(models.TextChoices):
-    """The case's states (DOMAIN.md §1). The stage table and transitions live in workflows/."""
+    """The case's states (docs/domain.md §1). The stage table and transitions live in workflows/."""
 
     APPLY = "apply", "申报"
     REVIEW = "review", "评议"
@@ -69,7 +69,7 @@ class Household(models.Model):
         AdminArea, verbose_name="所在村", on_delete=models.PROTECT, related_name="households",
         limit_choices_to={"level": AreaLevel.VILLAGE},
     )
-    # Denormalised from the village; C collation so prefix search uses the index (DESIGN.md 1).
+    # Denormalised from the village; C collation so prefix search uses the index (docs/architecture.md decision 1).
     area_code = AreaCodeField("区划代码", db_index=True, editable=False)
     poverty_registered = models.BooleanField("建档立卡贫困户", default=True)
     poverty_reg_number = models.CharField("建档立卡编号", max_length=32, blank=True)
@@ -196,7 +196,7 @@ class Sex(models.TextChoices):
 class Member(models.Model):
     household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.CASCADE, related_name="members")
     name = models.CharField("姓名", max_length=50)
-    # SM4-GCM ciphertext; the clear number never reaches the database (DESIGN.md decision 8).
+    # SM4-GCM ciphertext; the clear number never reaches the database (docs/architecture.md decision 8).
     id_number = EncryptedTextField("身份证号码")
     id_index = models.CharField("身份证号检索码", max_length=64, db_index=True, editable=False)
     id_key = models.CharField("加密密钥编号", max_length=16, editable=False)

@@ -14,7 +14,7 @@ from tests.factories import HouseholdFactory
 @pytest.mark.django_db(transaction=True)
 def test_with_a_worker_the_request_returns_at_once_and_the_page_follows_the_job(client, officials, give, areas,
                                                                                 monkeypatch):
-    import celery.contrib.testing.tasks  # noqa: F401  (TRAPS.md: start_worker needs it imported first)
+    import celery.contrib.testing.tasks  # noqa: F401  (docs/traps.md: start_worker needs it imported first)
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app

@@ -1,4 +1,4 @@
-"""audit is on the ground floor (DESIGN.md): it imports nothing of ours. The actor's posts reach it
+"""audit is on the ground floor (docs/architecture.md): it imports nothing of ours. The actor's posts reach it
 through audit.log.set_posts_provider, plugged in from above (registry/apps.py)."""
 
 import ast

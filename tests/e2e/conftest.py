@@ -1,4 +1,4 @@
-"""Real-browser tests: Playwright's Python package driving Debian's chromium (TRAPS.md: it cannot
+"""Real-browser tests: Playwright's Python package driving Debian's chromium (docs/traps.md: it cannot
 download a browser here) against pytest-django's live server on 127.0.0.1.
 
 Screenshots go to test-artifacts/ (gitignored; CI keeps them as artifacts)."""

@@ -56,7 +56,7 @@ def test_unknown_region_is_only_a_warning():
 
 
 def test_region_newer_than_birth_year_is_only_a_warning():
-    # TRAPS.md: stdnum's is_valid() refuses this genuine combination (522401 dates from 1990s).
+    # docs/traps.md: stdnum's is_valid() refuses this genuine combination (522401 dates from 1990s).
     body = "52240119700101001"
     from stdnum.cn import ric
 

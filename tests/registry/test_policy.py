@@ -1,4 +1,4 @@
-"""Every registry rule of DOMAIN.md §2 at its boundary: accepted at the limit, refused one step past."""
+"""Every registry rule of docs/domain.md §2 at its boundary: accepted at the limit, refused one step past."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,5 +1,5 @@
 """A household entered at a site in the admin fits the site's planned size: the same rule
-(registry.policy.check_site_capacity) as the lifecycle's assignment (workflows/site_allocation.py)."""
+(registry.policy.check_site_capacity) as the lifecycle's assignment (workflows/sites/allocation.py)."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """Due dates of open steps: a case is due out of its stage `deadline_days` after entering it
 (the stage table; a province can override the days by setting WORKFLOW_DEADLINE_DAYS).
-Late steps must show as overdue (DOMAIN.md §3: "Deadlines are real")."""
+Late steps must show as overdue (docs/domain.md §3: "Deadlines are real")."""
 
 import datetime
 

@@ -13,7 +13,7 @@ as a date (the meeting, the notice period) lies in the past, so that ended notic
 rule (`close_due_notices`) and one notice is still running.
 
 The build is not one transaction: each service call commits on its own, so its documents are
-rendered after its commit as in real use (DESIGN.md decision 4). A build that stops halfway
+rendered after its commit as in real use (docs/architecture.md decision 4). A build that stops halfway
 (a refused step is a bug here) leaves what it did; the county then counts as built.
 """
 
@@ -236,7 +236,7 @@ def build_lifecycle_demo(*, log=lambda message: None) -> LifecycleSummary:
         raise LifecycleDemoError("示例县演示数据不存在，请先运行 seed_demo。")
     build = _Build()
 
-    # One site walks through the site lifecycle to 交付入住 (workflows/site_demo.py), so that its
+    # One site walks through the site lifecycle to 交付入住 (workflows/sites/demo.py), so that its
     # centralised households may move in (seed 002: no move-in before acceptance).
     site = hand_over_site(HANDOVER_SITE)
 

@@ -1,11 +1,11 @@
-"""The flows that put a stage's tasks in front of people (viewflow, DESIGN.md decision 3).
+"""The flows that put a stage's tasks in front of people (viewflow, docs/architecture.md decision 3).
 
 One short flow per stage that has human steps, read top to bottom like the stage table. A flow
 is started by `flowsync.open_stage` when a case enters the stage and ends when the stage's steps
-are done; the state itself moves only through `workflows.services`, which completes these
+are done; the state itself moves only through `workflows.households.service`, which completes these
 tasks. Tasks are routed to a role (a permission on areas) for the case's household, and offered
 first to the household's 包保责任人 when that person holds the role.
-Node names are stored in task rows: keep them stable (TRAPS.md).
+Node names are stored in task rows: keep them stable (docs/traps.md).
 """
 
 from viewflow import this

@@ -1,9 +1,9 @@
-"""The household state machine (DESIGN.md decision 3).
+"""The household state machine (docs/architecture.md decision 3).
 
 `Household.stage` is a protected FSMField declared in registry; the transitions live here on a
 proxy model, so no view, admin action, import, API call or shell script can move a case except
 through them — and their conditions are the policy rules, the evidence and the gates of the
-stage table. `workflows.services` is the one caller; it locks, checks, records and audits.
+stage table. `workflows.households.service` is the one caller; it locks, checks, records and audits.
 """
 
 from django.utils import timezone
@@ -31,7 +31,7 @@ class HouseholdLifecycle(Household):
         self.stage_round += 1
         self.stage_entered_at = timezone.now()
 
-    # Forward, one stage at a time, as DOMAIN.md §1 orders them.
+    # Forward, one stage at a time, as docs/domain.md §1 orders them.
     @transition(field="stage", source=S.APPLY, target=S.REVIEW, conditions=[ready_to_leave])
     def to_review(self):
         self._start_round()

@@ -1,5 +1,5 @@
 """The documents the lifecycle leaves behind, generated through the documents engine once the
-move that calls for them has committed (DESIGN.md decision 4: a failed render never undoes an
+move that calls for them has committed (docs/architecture.md decision 4: a failed render never undoes an
 approved step; it is retried from the household page)."""
 
 import logging

@@ -1,5 +1,5 @@
 """The lifecycle's documents, rendered after the move that calls for them has committed
-(workflows/paperwork.py schedules them; DESIGN.md decision 4).
+(workflows/households/paperwork.py schedules them; docs/architecture.md decision 4).
 
     render_lifecycle_document("approval_form", actor_id=7, household_ids=[42], single=True)
     render_lifecycle_document("review_record", actor_id=3, household_ids=[...], single=False, meeting_id=5)

@@ -1,4 +1,4 @@
-"""The one place a household transition is executed (DESIGN.md decision 4).
+"""The one place a household transition is executed (docs/architecture.md decision 4).
 
 Every function here: locks the household row, checks the actor's role in scope and the
 separation of duties, checks the conditions, applies the change, writes the opinion and the

@@ -1,4 +1,4 @@
-"""The stage table (DESIGN.md decision 2): the lifecycle of DOMAIN.md §1, declared once.
+"""The stage table (docs/architecture.md decision 2): the lifecycle of docs/domain.md §1, declared once.
 
 Pure data. The FSM conditions, the flows' task titles, the inbox, the archive catalogue and
 the completeness report all read it; nobody repeats the list of stages.

@@ -1,4 +1,4 @@
-"""Indexes viewflow lacks (TRAPS.md): at 1.15 M tasks a queue page took 462 ms without the
+"""Indexes viewflow lacks (docs/traps.md): at 1.15 M tasks a queue page took 462 ms without the
 (status, created) index and 4.9 ms with it."""
 
 from django.db import migrations

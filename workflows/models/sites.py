@@ -2,7 +2,7 @@
 schedule, tender, facilities, follow-up), opinions, the viewflow process, progress reports,
 the funds ledger, unit allocation and the households' self-funds ledger.
 
-Ledgers and reports are written once (DESIGN.md decision 5): Python refuses updates and
+Ledgers and reports are written once (docs/architecture.md decision 5): Python refuses updates and
 deletes, and on PostgreSQL a trigger does too. A wrong entry is answered by a new one.
 """
 

@@ -5,7 +5,7 @@ and filed into the level's file (archive scheme: 村·台账, 县·资金):
   period — household number, head's name, 人数, 安置方式, site, current stage and the dates of its
   key stages read from the recorded opinions; names and numbers only, never an ID number;
 - 易地扶贫搬迁资金台账 (county): per site the planned investment, the funds arrived and disbursed
-  (the site funds ledger, workflows/site_funds.py: for the period and accumulated to its end,
+  (the site funds ledger, workflows/sites/funds.py: for the period and accumulated to its end,
   with the arrival rate) and the households' self-funds received and used (the self-funds
   ledger), scattered households on their own row, with totals (seed 002 "严格资金管理",
   "分类建立收支台账").

@@ -1,4 +1,4 @@
-"""The township's and the county's own records (DOMAIN.md §5: "a village / township / county file
+"""The township's and the county's own records (docs/domain.md §5: "a village / township / county file
 holds that level's own records"): summaries of what the level decided over a period, printed from
 the recorded opinions and filed into the level's file (archive scheme):
 

@@ -3,7 +3,7 @@ each one gets (分房: drawing lots or by choice), recorded with its evidence be
 
 Both lock the site row first (then the household's), so two assignments racing for the last
 unit cannot both pass. The household lifecycle asks `move_in_blockers` before a centralised
-household may enter 入住 (workflows/conditions.py).
+household may enter 入住 (workflows/households/conditions.py).
 """
 
 import datetime

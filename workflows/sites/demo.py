@@ -11,7 +11,7 @@ Every move is a call an official could have made, by the post that makes it; not
 `stage`. Each service call commits on its own (documents render after it). Running it again
 changes nothing: each site is built only while it is still untouched in 选址规划.
 
-`hand_over_site` and `allocate_demo_unit` are also what the households' demo (workflows/demo.py)
+`hand_over_site` and `allocate_demo_unit` are also what the households' demo (workflows/households/demo.py)
 uses for its handed-over site and for 分房 before 入住.
 """
 

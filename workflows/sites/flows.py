@@ -1,8 +1,8 @@
 """The flows that put a site stage's tasks in front of the county bureaus (viewflow), read top to
 bottom like the site stage table. Started by `site_flowsync.open_stage` when a site enters a
-stage; the state moves only through `workflows.site_services`, which completes these tasks.
+stage; the state moves only through `workflows.sites.service`, which completes these tasks.
 Tasks are routed to a role (a permission on areas) for the site's area.
-Node names are stored in task rows: keep them stable (TRAPS.md).
+Node names are stored in task rows: keep them stable (docs/traps.md).
 """
 
 from django.http import HttpResponseRedirect

@@ -1,9 +1,9 @@
-"""The site state machine (DESIGN.md decision 3), the same mechanism as the household's.
+"""The site state machine (docs/architecture.md decision 3), the same mechanism as the household's.
 
 `ResettlementSite.stage` is a protected FSMField declared in registry; the transitions live here
 on a proxy model, their conditions are the gate papers and rules of the site stage table, and
-`workflows.site_services` is the one caller (it locks, checks, records and audits). The round
-and entry time live on the site's project row (workflows.site_models.SiteProject), which the
+`workflows.sites.service` is the one caller (it locks, checks, records and audits). The round
+and entry time live on the site's project row (workflows.models.sites.SiteProject), which the
 service saves with the site.
 """
 
@@ -31,7 +31,7 @@ class SiteLifecycle(ResettlementSite):
         project.stage_round += 1
         project.stage_entered_at = timezone.now()
 
-    # Forward, one stage at a time, as DOMAIN.md §3 orders them: no skipping.
+    # Forward, one stage at a time, as docs/domain.md §3 orders them: no skipping.
     @transition(field="stage", source=T.SELECTION, target=T.PLAN_APPROVAL, conditions=[ready_to_leave])
     def to_plan_approval(self):
         self._start_round()

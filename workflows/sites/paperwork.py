@@ -1,5 +1,5 @@
 """The documents a site leaves behind, generated through the documents engine once the move that
-calls for them has committed (DESIGN.md decision 4: a failed render never undoes an approved
+calls for them has committed (docs/architecture.md decision 4: a failed render never undoes an approved
 step; the failure is an audit event and the document can be generated again)."""
 
 import logging

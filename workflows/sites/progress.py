@@ -1,4 +1,4 @@
-"""Progress reports and the slow-site warning (预警) of DOMAIN.md §3 and seed 000.
+"""Progress reports and the slow-site warning (预警) of docs/domain.md §3 and seed 000.
 
 A site under construction is reported on with dated reports (percent complete, milestone, note,
 photos: 001 "日报"). Each site has three milestone deadlines on its project (planned start,

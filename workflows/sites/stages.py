@@ -1,5 +1,5 @@
-"""The site stage table (DESIGN.md decision 2): a centralised resettlement site (集中安置点) as a
-construction project, DOMAIN.md §3, declared once with the household table's `Stage`/`Step`.
+"""The site stage table (docs/architecture.md decision 2): a centralised resettlement site (集中安置点) as a
+construction project, docs/domain.md §3, declared once with the household table's `Stage`/`Step`.
 
 Pure data plus one piece of configuration: which county bureaus sit in the joint plan review
 (集中会审) is the setting SITE_JOINT_REVIEW_ROLES. The table holds a step for every bureau that
@@ -48,7 +48,7 @@ def _review(role: str, code: str, bureau: str) -> Step:
 
 
 # Every bureau that may sit in the joint review, by role; SITE_JOINT_REVIEW_ROLES picks from these.
-# Node names of the review flow are these step codes: keep them stable (TRAPS.md).
+# Node names of the review flow are these step codes: keep them stable (docs/traps.md).
 JOINT_REVIEW_STEPS: dict[str, Step] = {
     COUNTY_OFFICE: _review(COUNTY_OFFICE, "review_relocation_office", "县易地扶贫搬迁办公室"),
     HOUSING: _review(HOUSING, "review_housing", "县住房和城乡建设局"),

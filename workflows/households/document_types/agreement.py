@@ -1,5 +1,5 @@
 """易地扶贫搬迁协议: the agreement the township government signs with the household once the
-county has approved it (DOMAIN.md §1 stage 4). The household head is a party to it: it carries
+county has approved it (docs/domain.md §1 stage 4). The household head is a party to it: it carries
 the head's full ID number, like the 申请表."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""拆旧复垦验收单 (DOMAIN.md §1 stage 8): the old house demolished and the homestead reclaimed, or
+"""拆旧复垦验收单 (docs/domain.md §1 stage 8): the old house demolished and the homestead reclaimed, or
 the county's approved exemption to keep it (seed 002: "不能一刀切地进行强搬硬拆")."""
 
 from decimal import ROUND_HALF_UP, Decimal

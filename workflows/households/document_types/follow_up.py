@@ -1,4 +1,4 @@
-"""后扶帮扶卡 (DOMAIN.md §1 stage 9): who follows the household up after moving in, who of it can
+"""后扶帮扶卡 (docs/domain.md §1 stage 9): who follows the household up after moving in, who of it can
 work and whether they work (seeds 002/004: every household with labour willing to work has at
 least one member employed), with a blank quarterly ledger filled in by hand."""
 

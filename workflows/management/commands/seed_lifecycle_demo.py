@@ -1,5 +1,5 @@
 """manage.py seed_lifecycle_demo — move the demo county (built by seed_demo) through the lifecycle
-with the real services (workflows/demo.py) and print how many households are in each stage.
+with the real services (workflows/households/demo.py) and print how many households are in each stage.
 
 Running it again changes nothing and prints the table. Like seed_demo it runs only with DEBUG on
 unless told that the database is a demonstration one.

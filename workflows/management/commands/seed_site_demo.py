@@ -1,5 +1,5 @@
 """manage.py seed_site_demo — move the demo county's three sites (built by seed_demo) to different
-stages with the real site services (workflows/site_demo.py) and print where each one stands.
+stages with the real site services (workflows/sites/demo.py) and print where each one stands.
 
 Running it again changes nothing and prints the table. Like seed_demo it runs only with DEBUG on
 unless told that the database is a demonstration one.
