@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -23,7 +22,7 @@ from documents.evidence.services import ingest_evidence
 from documents.models import EvidenceKind
 from registry.models import Household, HouseholdStage
 from registry.roles import ROLES
-from registry.scope import get_household_for, get_site_for, prefixes_for
+from registry.scope import NOTHING, get_household_for, get_site_for, post_q
 from registry.views import household_rows
 from workflows import acting
 from workflows.models import SelfFundKind, SiteProject
@@ -54,12 +53,9 @@ HOUSEHOLD_CHOICES_CAP = 2000
 def self_funds_households(user, site):
     """The site's households the user may book self-funds for: in the user's reading scope, under
     a grant of one of SELF_FUNDS_ROLES (the service's own rule, on the household's area)."""
-    prefixes = {p for role in site_stages.SELF_FUNDS_ROLES for p in prefixes_for(user, f"registry.{role}")}
-    if not prefixes:
-        return Household.objects.none()
-    q = Q(pk__in=[])
-    for prefix in prefixes:
-        q |= Q(area_code__startswith=prefix)
+    q = NOTHING
+    for role in site_stages.SELF_FUNDS_ROLES:
+        q |= post_q(user, role)
     return (Household.objects.visible_to(user).filter(site=site).filter(q)
             .exclude(stage=HouseholdStage.REMOVED))
 
