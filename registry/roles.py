@@ -60,7 +60,9 @@ ROLES: dict[str, Role] = {
         Role("role_county_drc", "县发展和改革局", "county", READ_CASES | ACT_ON_CASES),
         # Auditors read everything in scope and change nothing (their findings come later).
         Role("role_auditor", "审计/纪检/复查人员", "county", READ_CASES | REVEAL_ID | {"audit.view_auditevent"}),
-        Role("role_system_admin", "系统管理员", "county", READ_CASES | EDIT_HOUSEHOLDS | EDIT_SITES),
+        # Entering households and sites for a county (not one of the three administrators of
+        # accounts/duties.py, who see no case data).
+        Role("role_system_admin", "县级数据管理员", "county", READ_CASES | EDIT_HOUSEHOLDS | EDIT_SITES),
     ]
 }
 

@@ -13,5 +13,7 @@ ADDR="${RUN_ADDR:-127.0.0.1:8000}"
 .venv/bin/python manage.py seed_site_demo
 .venv/bin/python manage.py seed_lifecycle_demo
 .venv/bin/python manage.py seed_supervision_demo
+# Every demo account shares one published authenticator secret (second factor, issue 16): printed here.
+.venv/bin/python manage.py demo_second_factor
 echo "==> 系统已启动： http://$ADDR/   （Ctrl+C 停止）"
 exec .venv/bin/python manage.py runserver "$ADDR"
