@@ -133,3 +133,14 @@ def test_a_post_group_cannot_carry_an_administrator(administrators, areas, clien
     from registry.models import AreaGroupGrant
 
     assert not AreaGroupGrant.objects.filter(group=post, content_object=areas["village_b"]).exists()
+
+
+def test_the_installer_appoints_administrators_from_the_command_line(db):
+    from django.core.management import CommandError, call_command
+
+    user = get_user_model().objects.create_user("audit_officer", password="pw-for-tests-1")
+    call_command("appoint_administrator", "audit_officer", "audit")
+    assert user.administrator.duty == "audit"
+    assert AuditEvent.objects.filter(action="accounts.duty_appointed", target_id=str(user.pk)).exists()
+    with pytest.raises(CommandError, match="不同人员"):
+        call_command("appoint_administrator", "audit_officer", "security")
