@@ -1,5 +1,5 @@
 # The two commands of the README:  make run  /  make test
-.PHONY: run test test-postgres setup
+.PHONY: run test test-postgres setup prod
 
 run:
 	scripts/run.sh
@@ -13,3 +13,8 @@ test-postgres:
 
 setup:
 	scripts/setup.sh --dev
+
+# The production stack on this machine: gunicorn, Celery worker and beat, PostgreSQL, Redis and a
+# local S3 server (PROD_STORAGE=local: files), production settings. README, "Production".
+prod:
+	scripts/prod.sh

@@ -278,6 +278,8 @@ if _proxy_header:
     SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
 # All processes on one machine with local files (ops.W002 otherwise warns once REDIS_URL is set).
 OPS_SINGLE_MACHINE = env.bool("OPS_SINGLE_MACHINE", default=False)
+# Celery workers log through LOGGING too (JSON, task id), not through Celery's own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One JSON object a line on stdout, with the request id (text lines with DEBUG, for people).
 LOGGING["filters"] = {"request_id": {"()": "ops.logs.RequestIdFilter"}}
 LOGGING["formatters"] = {"json": {"()": "ops.logs.JsonFormatter"},

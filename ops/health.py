@@ -92,7 +92,7 @@ class CeleryWorkers(HealthCheck):
         from config.celery import app
 
         try:
-            replies = app.control.ping(timeout=self.timeout.total_seconds())
+            replies = app.control.ping(timeout=self.timeout.total_seconds(), limit=1)  # first answer will do
         except Exception as exc:  # noqa: BLE001  (kombu's and redis' errors alike: the broker is unreachable)
             raise ServiceUnavailable(f"broker unreachable ({type(exc).__name__})") from exc
         if not replies:

@@ -63,6 +63,8 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 
 class JsonFormatter(logging.Formatter):
     def format(self, record):
+        if record.name == "gunicorn.access" and isinstance(record.args, dict):
+            record.request_id = record.args.get("{x-request-id}o", "")
         entry = {
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -72,7 +74,7 @@ class JsonFormatter(logging.Formatter):
             "process": record.process,
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _STANDARD and not key.startswith("_") and record.name != "gunicorn.access":
                 entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
         if record.exc_info:
             entry["exception"] = "".join(traceback.format_exception(*record.exc_info))
