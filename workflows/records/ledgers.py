@@ -25,7 +25,7 @@ from documents.types.common import area_path, chinese_date
 from registry.models import AdminArea, AreaLevel, Household, ResettlementSite
 from workflows.models.households import Decision, Opinion
 from workflows.models.sites import FundEntry, FundKind, SelfFundEntry, SelfFundKind
-from workflows.records.level import LevelRecord, period, add_level_record
+from workflows.records.level import LevelRecord, add_level_record, report_period
 from workflows.sites.funds import money
 
 ZERO = Decimal("0")
@@ -66,7 +66,7 @@ def _key_opinions(area_code: str):
 
 
 def village_has_records(area_code: str, date_from, date_to) -> bool:
-    date_from, date_to = period(date_from, date_to)
+    date_from, date_to = report_period(date_from, date_to)
     start, end = _start(date_from), _end(date_to)
     return (Household.objects.filter(area_code=area_code, created_at__gte=start, created_at__lt=end).exists()
             or _key_opinions(area_code).filter(created_at__gte=start, created_at__lt=end).exists())
@@ -74,7 +74,7 @@ def village_has_records(area_code: str, date_from, date_to) -> bool:
 
 def village_rows(area_code: str, date_from, date_to) -> tuple[list[dict], int]:
     """(rows, key stages completed within the period): a few queries for the whole village."""
-    date_from, date_to = period(date_from, date_to)
+    date_from, date_to = report_period(date_from, date_to)
     end = _end(date_to)
     households = list(Household.objects.filter(area_code=area_code, created_at__lt=end)
                       .select_related("site").prefetch_related("members").order_by("number"))
@@ -113,7 +113,7 @@ def _village_context(subject: Subject, *, public: bool, date_from, date_to) -> d
     rows, in_period = village_rows(subject.area_code, date_from, date_to)
     if not rows:
         raise ValidationError("所选期间没有可汇总的记录。", code="nothing_to_summarise")
-    date_from_, date_to_ = period(date_from, date_to)
+    date_from_, date_to_ = report_period(date_from, date_to)
     return {
         "area": area_path(subject.area_code),
         "level_name": _area_name(subject.area_code),
@@ -135,7 +135,7 @@ VILLAGE_LEDGER = add_level_record(LevelRecord(
 # 易地扶贫搬迁资金台账 ----------------------------------------------------------------------------
 
 def funds_has_records(area_code: str, date_from, date_to) -> bool:
-    date_from, date_to = period(date_from, date_to)
+    date_from, date_to = report_period(date_from, date_to)
     prefix = area_code[:6]
     period = {"entry_date__gte": date_from, "entry_date__lte": date_to}
     return (FundEntry.objects.filter(site__area_code__startswith=prefix, **period).exists()
@@ -144,7 +144,7 @@ def funds_has_records(area_code: str, date_from, date_to) -> bool:
 
 def funds_rows(area_code: str, date_from, date_to) -> tuple[list[dict], dict]:
     """(rows per site and one for scattered households, totals), as Decimals: four queries."""
-    date_from, date_to = period(date_from, date_to)
+    date_from, date_to = report_period(date_from, date_to)
     prefix = area_code[:6]
     in_period = Q(entry_date__gte=date_from)
     funds: dict[tuple[int, str], dict] = {}
@@ -209,7 +209,7 @@ def _funds_context(subject: Subject, *, public: bool, date_from, date_to) -> dic
     rows, totals = funds_rows(subject.area_code, date_from, date_to)
     if not rows:
         raise ValidationError("所选期间没有可汇总的记录。", code="nothing_to_summarise")
-    date_from_, date_to_ = period(date_from, date_to)
+    date_from_, date_to_ = report_period(date_from, date_to)
     return {
         "area": area_path(subject.area_code),
         "level_name": _area_name(subject.area_code),

@@ -49,7 +49,7 @@ LEVEL_RECORDS = {r.code: r for r in (
 )}
 
 
-def period(date_from, date_to) -> tuple[datetime.date, datetime.date]:
+def report_period(date_from, date_to) -> tuple[datetime.date, datetime.date]:
     if isinstance(date_from, str):
         date_from = datetime.date.fromisoformat(date_from)
     if isinstance(date_to, str):
@@ -59,7 +59,7 @@ def period(date_from, date_to) -> tuple[datetime.date, datetime.date]:
 
 def approvals_in(record: LevelRecord, area_code: str, date_from, date_to) -> list[Opinion]:
     """The last approval of the record's step per household under the area, within the period."""
-    date_from, date_to = period(date_from, date_to)
+    date_from, date_to = report_period(date_from, date_to)
     prefix = area_code[:6] if record.level == AreaLevel.COUNTY else area_code[:9]
     found: dict[int, Opinion] = {}
     opinions = (Opinion.objects.filter(step=record.step, decision=Decision.APPROVE, area_code__startswith=prefix)
@@ -111,7 +111,7 @@ def _context(record: LevelRecord):
                 "date": chinese_date(local_date(opinion.created_at)),
                 "reclaimed": ("保留旧房（经批准）" if household.old_house_kept else f"{area:.2f}"),
             })
-        date_from_, date_to_ = period(date_from, date_to)
+        date_from_, date_to_ = report_period(date_from, date_to)
         return {
             "area": area_path(subject.area_code),
             "level_name": AdminArea.objects.filter(code=subject.area_code).values_list("name", flat=True).first(),
