@@ -180,6 +180,7 @@ def administration(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/administration.html", {"duty": duty, "Duty": Duty})
 
 
+@login_required
 @permission_required("accounts.reset_second_factor", raise_exception=True)
 def security_users(request: HttpRequest) -> HttpResponse:
     """The security administrator's list: who has a second factor, who is locked."""
@@ -199,6 +200,7 @@ def security_users(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security_users.html", {"rows": rows, "q": query})
 
 
+@login_required
 @permission_required("accounts.reset_second_factor", raise_exception=True)
 def security_user(request: HttpRequest, pk: int) -> HttpResponse:
     """Reset one user's second factor (lost phone) or lift their lockouts."""
