@@ -4,6 +4,7 @@ the audit log and logged — a failure as a warning, so that log monitoring sees
 
 import logging
 
+from audit.log import record
 from registry.models import AdminArea, AreaLevel
 
 from .four_properties import PROPERTIES, run_checks
@@ -13,8 +14,6 @@ log = logging.getLogger(__name__)
 
 
 def check_county(county: AdminArea) -> FourPropertiesRun:
-    from audit.log import record
-
     report = run_checks(county.code[:6])
     failed = {prop: len(report.of(prop)) for prop in PROPERTIES if report.of(prop)}
     summary = ("四性检测通过：真实性、完整性、可用性、安全性均无问题。" if report.passed else

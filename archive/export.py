@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from documents import storage
 from documents.issuers import issuer_for
+from registry.models import Household
 
 from .catalogue import catalogue_pdf, volumes_of
 from .models import ArchiveFile, ArchiveItem
@@ -89,8 +90,6 @@ def parts_for(kind: str, subject) -> list[Part]:
         return [Part(".", _files(ArchiveFile.objects.filter(site=subject)))]
     if kind == ExportKind.VILLAGE:
         parts = [Part("village", _files(ArchiveFile.objects.filter(subject_key=f"a:{subject.code}")))]
-        from registry.models import Household
-
         for household in Household.objects.filter(area_code=subject.code).order_by("number"):
             parts.append(Part(f"households/{household.number}",
                               _files(ArchiveFile.objects.filter(household=household))))

@@ -5,8 +5,12 @@ categories and serials only — never an ID number."""
 from django.db import transaction
 from django.utils import timezone
 
+from documents.issuers import issuer_for
+from registry.models import AdminArea
+
 from .models import ArchiveCategory, ArchiveFile, ArchiveItem, FileCounter, FilingRule, Level, Source
 from .scheme import ensure_scheme
+
 
 def level_of_area(area_code: str) -> str:
     """12-digit 统计用区划代码: a village has its last three digits, a township its middle three."""
@@ -38,8 +42,6 @@ def _subject(*, household=None, site=None, area_code: str):
     if site is not None:
         return Level.SITE, f"s:{site.pk}", site.area_code, site.name
     level = level_of_area(area_code)
-    from registry.models import AdminArea
-
     area = AdminArea.objects.filter(code=area_code).first()
     return level, f"a:{area_code}", area_code, area.name if area else area_code
 
@@ -95,8 +97,6 @@ def file_document_version(version) -> ArchiveItem:
 
 
 def file_evidence(evidence) -> ArchiveItem:
-    from documents.issuers import issuer_for
-
     area_code = evidence.household.area_code if evidence.household_id else evidence.site.area_code
     uploader = evidence.uploaded_by
     responsible = (uploader.get_full_name() or uploader.get_username()) if uploader else issuer_for(area_code).organ

@@ -1,5 +1,9 @@
-"""The default classification scheme (issue 7), the rows migration 0002 seeds. `ensure_scheme`
+"""The default classification scheme the rows migration 0002 seeds. `ensure_scheme`
 puts them back when the tables are empty (a flushed test database), so filing never stops."""
+
+from django.db import IntegrityError, transaction
+
+from .models import ArchiveCategory, FilingRule
 
 # level: [(code, name, retention, default, {"document": [...], "evidence": [...]})]
 SCHEME = {
@@ -60,10 +64,6 @@ SCHEME = {
 
 
 def ensure_scheme() -> None:
-    from django.db import IntegrityError, transaction
-
-    from .models import ArchiveCategory, FilingRule
-
     if ArchiveCategory.objects.exists():
         return
     try:

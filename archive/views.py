@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from audit.log import record
 from documents import storage
 from documents.permissions import ADD_DOCUMENT
+from documents.spreadsheets import append_row
 from registry.models import AdminArea, AreaLevel, Household, ResettlementSite
 from registry.scope import area_q, covers, get_household_for, get_site_for
 
@@ -143,8 +144,6 @@ def completeness(request: HttpRequest) -> HttpResponse:
 
 def _xlsx(rows) -> HttpResponse:
     from openpyxl import Workbook
-
-    from documents.spreadsheets import append_row
 
     book = Workbook()
     sheet = book.active

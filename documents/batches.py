@@ -9,6 +9,8 @@ from registry.models import Household
 
 from .models import RenderBatch
 from .permissions import ADD_DOCUMENT, require
+from .services import generate_document
+from .tasks import render_batch
 from .types import get_spec
 
 # Per-household types only: a 公示 notice is one document for its whole batch.
@@ -30,8 +32,6 @@ def start_batch(*, actor, doc_type: str, households) -> RenderBatch:
         total=len(households),
         started_by=actor,
     )
-    from .tasks import render_batch
-
     transaction.on_commit(lambda: render_batch.delay(batch.pk))
     return batch
 
@@ -39,8 +39,6 @@ def start_batch(*, actor, doc_type: str, households) -> RenderBatch:
 def run_batch(batch_id: int) -> RenderBatch:
     """Render every document of the batch, one transaction each, saving progress after each
     one so that the starter's page shows it while the batch runs."""
-    from .services import generate_document
-
     batch = RenderBatch.objects.select_related("started_by").get(pk=batch_id)
     if batch.status in (RenderBatch.Status.FINISHED, RenderBatch.Status.FAILED):
         return batch

@@ -168,13 +168,13 @@ def get_object_for(user, queryset, pk, perm: str | None = None, *, view_perm: st
 
 
 def get_household_for(user, pk, perm: str | None = None):
-    from registry.models import Household
+    from registry.models import Household  # registry.models' querysets import this module
 
     return get_object_for(user, Household.objects.select_related("village", "site"), pk, perm)
 
 
 def get_site_for(user, pk, perm: str | None = None):
-    from registry.models import ResettlementSite
+    from registry.models import ResettlementSite  # registry.models' querysets import this module
 
     return get_object_for(user, ResettlementSite.objects.select_related("area"), pk, perm)
 

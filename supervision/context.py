@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 
 def _alarm(user) -> bool:
-    from .integrity import archive_failing, failing
+    from .integrity import archive_failing, failing  # the context processor of every page: loaded on first use
 
     return bool(user.is_authenticated and user.has_perm("audit.view_auditevent")
                 and (failing() or archive_failing(user)))

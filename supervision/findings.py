@@ -22,6 +22,7 @@ from django.utils import timezone
 from audit.log import record
 from documents import storage
 from documents.evidence.validation import check_client_name, inspect_upload
+from documents.fixity import ALTERED, MISSING, UNEXPECTED, Problem, Report
 from documents.hashing import digest_stream
 from registry.models import PREFIX_LENGTH, AdminArea, AreaLevel, Household, ResettlementSite, level_of_code
 from registry.roles import ROLES
@@ -314,8 +315,6 @@ def record_attachment_download(attachment, *, actor, request=None) -> None:
 def check_attachments():
     """Fixity of the findings' attachments, in the documents' report form (altered, missing,
     unexpected files under findings/): the integrity check runs it with check_storage."""
-    from documents.fixity import ALTERED, MISSING, UNEXPECTED, Problem, Report
-
     report = Report()
     known = set()
     rows = FindingAttachment.objects.values_list("storage_name", "size", "sha256", "sm3").order_by("pk")

@@ -12,17 +12,17 @@ from django.utils import timezone
 
 from audit.log import record
 from audit.models import AuditEvent
+from audit.verify import verify_chain
+from documents.fixity import LABELS, check_storage
 from registry.scope import area_q
 
+from .findings import check_attachments
 from .models import IntegrityCheck
 
 PROBLEMS_KEPT = 200
 
 
 def run_checks() -> list[IntegrityCheck]:
-    from audit.verify import verify_chain
-    from documents.fixity import LABELS, check_storage
-
     now = timezone.now()
     chain = verify_chain()
     if chain.ok:
@@ -31,8 +31,6 @@ def run_checks() -> list[IntegrityCheck]:
         chain_summary = f"事件 #{chain.broken_event_id}：{chain.problem}"
     else:
         chain_summary = chain.problem
-    from .findings import check_attachments
-
     storage = check_storage()
     attachments = check_attachments()  # the findings' attachments are stored and hashed the same way
     storage.checked += attachments.checked

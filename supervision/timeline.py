@@ -9,12 +9,19 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
 from audit.models import AuditEvent
+from documents.models import Document, Evidence
+from registry.roles import ROLES
+from registry.scope import posts_over
+from workflows.models import Opinion
 
 from .detail_labels import DECISION_LABELS as _DECISION_LABELS
 from .detail_labels import detail_items, field_label, scope_of, step_label, value_text
+from .models import Finding
 
 # Kinds an auditor filters by: (code, label). An event's kind comes from its action's prefix.
 KINDS = [
@@ -194,8 +201,6 @@ _field_label = field_label
 
 def _role_text(role) -> str:
     """A stored post: a role code reads as its Chinese name, a label stays as stored."""
-    from registry.roles import ROLES
-
     return ROLES[role].label if isinstance(role, str) and role in ROLES else (role or "")
 
 
@@ -220,15 +225,11 @@ def _deleted_member_ids(household) -> list[str]:
 
 
 def _findings_q(**target) -> Q:
-    from .models import Finding
-
     ids = [str(pk) for pk in Finding.objects.filter(**target).values_list("pk", flat=True)]
     return Q(target_type="supervision.finding", target_id__in=ids) if ids else Q(pk__in=[])
 
 
 def _targets_of_household(household) -> Q:
-    from documents.models import Document, Evidence
-
     q = Q(target_type__in=_labels_of(type(household)._meta.concrete_model), target_id=str(household.pk))
     member_ids = [str(pk) for pk in household.members.values_list("pk", flat=True)]
     evidence_ids = [str(pk) for pk in Evidence.objects.filter(household=household).values_list("pk", flat=True)]
@@ -255,8 +256,6 @@ def _targets_of_household(household) -> Q:
 
 
 def _targets_of_site(site) -> Q:
-    from documents.models import Document, Evidence
-
     q = Q(target_type__in=_labels_of(type(site)._meta.concrete_model), target_id=str(site.pk))
     evidence_ids = [str(pk) for pk in Evidence.objects.filter(site=site).values_list("pk", flat=True)]
     document_ids = [str(pk) for pk in Document.objects.filter(site=site).values_list("pk", flat=True)]
@@ -273,8 +272,6 @@ CURRENT_MARK = "（现任）"
 
 def stored_posts_label(posts) -> str:
     """The posts an event stored at the time (audit.record), as officials read them."""
-    from registry.roles import ROLES
-
     labels = []
     for post in posts or []:
         if isinstance(post, dict):
@@ -286,10 +283,6 @@ def stored_posts_label(posts) -> str:
 def _posts_of(actor_ids, area_code: str) -> dict:
     """{user id: the labels of the posts the user holds over the area NOW}: only for events recorded
     before events stored their actor's posts; the page marks these 现任 (an opinion stores its own)."""
-    from django.contrib.auth import get_user_model
-
-    from registry.scope import posts_over
-
     return {user.pk: "、".join(post["label"] for post in posts_over(user, area_code))
             for user in get_user_model().objects.filter(pk__in=[pk for pk in actor_ids if pk])}
 
@@ -332,8 +325,6 @@ def _site_opinion_entries(site) -> list[Entry]:
 
 
 def _opinion_entries(household) -> list[Entry]:
-    from workflows.models import Opinion
-
     return [
         Entry(at=o.created_at, kind="opinion", action=f"opinion.{o.decision}",
               label=f"审批意见：{o.get_decision_display()}", actor=o.actor.get_username() if o.actor else "系统",
@@ -345,8 +336,6 @@ def _opinion_entries(household) -> list[Entry]:
 
 
 def _filtered(entries: list[Entry], kinds, date_from, date_to) -> list[Entry]:
-    from django.utils import timezone
-
     out = []
     for entry in entries:
         day = timezone.localtime(entry.at).date()

@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from audit.log import record
-from documents.verification import display, normalise
 from audit.models import AuditEvent
+from documents.verification import display, normalise
 from registry.scope import area_q, covers, get_household_for, get_site_for
 
 from .exports import XLSX, history_workbook
 from .forms import AuditLogFilterForm, HistoryFilterForm
 from .history_pdf import EXPORT_ACTION, history_pdf
+from .integrity import archive_checks, latest
 from .timeline import KINDS, household_timeline, site_timeline, stored_posts_label
 
 AUDIT_PERM = "audit.view_auditevent"
@@ -174,8 +175,6 @@ def audit_log(request):
 @require_GET
 def integrity(request):
     """The latest results of the audit-chain and storage checks, with when they ran."""
-    from .integrity import archive_checks, latest
-
     if not request.user.has_perm(AUDIT_PERM):
         raise PermissionDenied("您的岗位无权查阅审计记录。")
     return render(request, "supervision/integrity.html",

@@ -27,7 +27,7 @@ from workflows import claims, worklist
 from workflows.acting import Refused
 
 from ..bulk import BULK_STEPS
-from ..forms import IdSearchForm, InboxFilterForm, ReassignForm
+from ..forms import IdSearchForm, InboxFilterForm, ReassignForm, add_violations
 from . import refusal_status
 
 ID_SEARCH_KEY = "approvals_id_search"
@@ -317,8 +317,6 @@ def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
             if status == 409:
                 messages.info(request, exc.message)
                 return redirect(f"{reverse('approvals:inbox')}?tab=area")
-            from ..forms import add_violations
-
             add_violations(form, exc.violations)
         else:
             messages.success(request, f"已将“{row.step_label}”（{task.case_number or task.site_case_name}）改派。")

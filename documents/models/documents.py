@@ -54,7 +54,7 @@ class Document(ImmutableModel):
 
     @property
     def type_label(self) -> str:
-        from documents.types import label_of
+        from documents.types import label_of  # documents.types imports these models: asked when needed
 
         return label_of(self.doc_type)
 

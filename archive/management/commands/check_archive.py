@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.checks import check_county
 from archive.four_properties import PROPERTIES, run_checks
+from registry.models import AdminArea, AreaLevel
 
 COUNT_LABELS = {"items": "件", "files": "卷", "households": "户", "sites": "个安置点", "access_events": "条访问记录"}
 
@@ -35,9 +37,6 @@ class Command(BaseCommand):
 
     def record_counties(self, area: str) -> None:
         """The nightly job by hand: each county under `area` checked and its result stored."""
-        from archive.checks import check_county
-        from registry.models import AdminArea, AreaLevel
-
         counties = [c for c in AdminArea.objects.filter(level=AreaLevel.COUNTY).order_by("code")
                     if c.code.startswith(area) or area.startswith(c.code[:6])]
         if not counties:
