@@ -278,6 +278,13 @@ if _proxy_header:
     SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
 # All processes on one machine with local files (ops.W002 otherwise warns once REDIS_URL is set).
 OPS_SINGLE_MACHINE = env.bool("OPS_SINGLE_MACHINE", default=False)
+# A PostgreSQL streaming replica for pages that only read (ops/replica.py; docs/scaling.md).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ops.replica.ReplicaRouter"]
+DATABASE_REPLICA_PATHS = env.list("DATABASE_REPLICA_PATHS", default=["/supervision/log/", "/archive/completeness/"])
+MIDDLEWARE.insert(1, "ops.replica.ReplicaReadsMiddleware")
 # Celery workers log through LOGGING too (JSON, task id), not through Celery's own root handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One JSON object a line on stdout, with the request id (text lines with DEBUG, for people).
