@@ -16,7 +16,7 @@ The exemptions the lifecycle grants are honoured as the FSM honours them: a kept
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from documents.models import EvidenceKind
+from documents.models import kind_label
 from documents.types import label_of
 from registry.models import Household, HouseholdStage, ResettlementMode, ResettlementSite
 from workflows.households import stages
@@ -49,10 +49,6 @@ def _passed(table, current: str):
     return list(table[: codes.index(current)])
 
 
-def _kind_label(kind: str) -> str:
-    return EvidenceKind(kind).label if kind in EvidenceKind.values else kind
-
-
 def _gaps_for(subject, table, kinds: set[str], doc_types: set[str], *, extra=None, skip=()) -> list[Gap]:
     """`kinds`/`doc_types`: what is filed; `extra`: {stage code: [(code, label, present?)]} added to
     the table's; `skip`: kinds exempted."""
@@ -62,7 +58,7 @@ def _gaps_for(subject, table, kinds: set[str], doc_types: set[str], *, extra=Non
         for kind in stage.all_evidence:
             if kind not in kinds and kind not in skip:
                 gap.codes.append(kind)
-                gap.missing.append(_kind_label(kind))
+                gap.missing.append(kind_label(kind))
         for doc_type in stage.documents:
             if doc_type not in doc_types:
                 gap.codes.append(doc_type)
@@ -99,12 +95,12 @@ def _household_extra(household, site_kinds: dict[int, set[str]]) -> dict:
     extra: dict[str, list] = {}
     for stage_code, kinds in MODE_EVIDENCE.get(household.resettlement_mode, {}).items():
         for kind in kinds:
-            extra.setdefault(stage_code, []).append((kind, _kind_label(kind), lambda filed, k=kind: k in filed))
+            extra.setdefault(stage_code, []).append((kind, kind_label(kind), lambda filed, k=kind: k in filed))
     if household.resettlement_mode == ResettlementMode.CENTRALISED:
         at_site = site_kinds.get(household.site_id, set())
         for kind in SITE_ACCEPTANCE_PAPERS:
             extra.setdefault(HouseholdStage.ACCEPTANCE, []).append(
-                (f"site:{kind}", f"安置点{_kind_label(kind)}", lambda filed, k=kind: k in at_site))
+                (f"site:{kind}", f"安置点{kind_label(kind)}", lambda filed, k=kind: k in at_site))
     return extra
 
 

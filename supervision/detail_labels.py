@@ -5,11 +5,10 @@ channel, post, evidence kind, document type). Presentation only: the stored even
 
 from django.apps import apps
 
+from documents.models import kind_label
 from documents.types import label_of
 from registry.roles import ROLES
 from workflows import labels
-from workflows.households import evidence
-from workflows.sites import conditions as site_conditions
 from workflows.steps import SIGNATURE_LEVELS
 
 DETAIL_LABELS = {
@@ -75,8 +74,7 @@ def _role_label(code) -> str:
 
 
 def _kind_label(code) -> str:
-    found = evidence.kind_label(code)
-    return site_conditions.kind_label(code) if found == code else found
+    return kind_label(code)
 
 
 def _doc_type_label(code) -> str:

@@ -10,6 +10,7 @@ refused if the case moved in between (the caller then shows that refusal).
 
 from dataclasses import dataclass, field
 
+from documents.models import kind_label
 from registry.models import HouseholdStage as S
 from registry.models import KeptHouseReason
 from registry.policy import Violation
@@ -84,7 +85,7 @@ def _household_step(user, household, step, done, task) -> Action:
         decisions=("approve", "return") if stages.previous_stage(household.stage) else ("approve",),
         fields=tuple(sorted(household_service.STEP_FIELDS.get(step.code, ()))), needs=STEP_NEEDS,
         moves_to=moves_to, moves_to_label=S(moves_to).label if moves_to else "", task=task,
-        evidence=[(k, evidence.kind_label(k), k in evidence.present_kinds(household)) for k in step.evidence],
+        evidence=[(k, kind_label(k), k in evidence.present_kinds(household)) for k in step.evidence],
     )
 
 
@@ -163,7 +164,7 @@ def site_actions(user, site) -> list[Action]:
             decisions=("approve", "return") if can_return else ("approve",),
             fields=tuple(sorted(site_service.STEP_FIELDS.get(step.code, ()))), needs=STEP_NEEDS,
             moves_to=moves_to, moves_to_label=site_stages.label(moves_to) if moves_to else "", task=task,
-            evidence=[(k, site_conditions.kind_label(k), k in site_conditions.present_kinds(site))
+            evidence=[(k, kind_label(k), k in site_conditions.present_kinds(site))
                       for k in step.evidence],
         ))
     return result

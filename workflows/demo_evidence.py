@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
-from workflows.households.evidence import kind_label
+from documents.models import kind_label
 
 SCANS = {"hukou_scan", "signed_application", "meeting_minutes_scan", "sign_in_sheet", "household_survey",
          "signed_agreement", "signed_confirmation", "signed_move_in"}

@@ -1,8 +1,8 @@
 from .documents import Document, DocumentHousehold, DocumentVersion, NumberCounter, RenderBatch
-from .evidence import WITHDRAWAL_FIELDS, Evidence, EvidenceKind
+from .evidence import WITHDRAWAL_FIELDS, Evidence, EvidenceKind, kind_label
 from .immutable import ImmutableRecordError
 
 __all__ = [
     "Document", "DocumentHousehold", "DocumentVersion", "NumberCounter", "RenderBatch",
-    "Evidence", "EvidenceKind", "WITHDRAWAL_FIELDS", "ImmutableRecordError",
+    "Evidence", "EvidenceKind", "kind_label", "WITHDRAWAL_FIELDS", "ImmutableRecordError",
 ]

@@ -17,6 +17,12 @@ from registry.models import Household, HouseholdStage, ResettlementSite, SiteSta
 from .immutable import ImmutableQuerySet, ImmutableRecordError
 
 
+def kind_label(code: str) -> str:
+    """What officials call an evidence kind (its code when the code is unknown): the one name of
+    each kind, for the lifecycles' checklists, their refusals, the archive and the histories."""
+    return EvidenceKind(code).label if code in EvidenceKind.values else code
+
+
 class EvidenceKind(models.TextChoices):
     """What a piece of evidence shows. The codes are the ones the stage table asks for."""
 

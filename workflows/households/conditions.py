@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from documents.models import kind_label
 from registry import policy
 from registry.models import LABOUR_WITH_ABILITY, Employment, ResettlementMode, SiteStage
 from registry.models import HouseholdStage as S
@@ -43,7 +44,7 @@ def missing_evidence(household, kinds) -> list[Violation]:
     missing = [k for k in kinds if k not in evidence.present_kinds(household)]
     if not missing:
         return []
-    names = "、".join(evidence.kind_label(k) for k in missing)
+    names = "、".join(kind_label(k) for k in missing)
     return [Violation("missing_evidence", "evidence", f"缺少必备佐证材料：{names}。")]
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from documents.models import Evidence, EvidenceKind
+from documents.models import Evidence, kind_label
 from registry.models import SiteStage as T
 from registry.policy import Violation
 from workflows import memo
@@ -24,13 +24,6 @@ def money(value) -> str:
 
 
 # Evidence ------------------------------------------------------------------------------------
-
-def kind_label(kind: str) -> str:
-    try:
-        return EvidenceKind(kind).label
-    except ValueError:
-        return kind
-
 
 def present_kinds(site) -> set[str]:
     return memo.remember(site, "_evidence_kinds", site.pk, lambda: set(
