@@ -17,6 +17,7 @@ urlpatterns = [
     # 案件办理: the household's page and its actions.
     path("cases/<int:pk>/", case.case_detail, name="case"),
     path("cases/<int:pk>/decide/", acting(case.decide), name="decide"),
+    path("cases/<int:pk>/print/<slug:doc_type>/", acting(case.print_for_signing), name="print_for_signing"),
     path("cases/<int:pk>/removal/request/", acting(case.removal_request), name="removal_request"),
     path("cases/<int:pk>/removal/decide/", acting(case.removal_decide), name="removal_decide"),
     path("evidence/<int:pk>/thumbnail/", case.evidence_thumbnail, name="evidence_thumbnail"),

@@ -28,6 +28,9 @@ class Stage:
     joint: bool = False  # all steps in parallel (Split/Join) instead of in order
     evidence: tuple[str, ...] = ()  # evidence kinds needed before the case leaves the stage
     documents: tuple[str, ...] = ()  # document types produced when the case leaves the stage
+    # Document types printed during the stage for the parties to sign (their scans are the stage's
+    # evidence); leaving the stage prints them again, as a new version with the recorded decisions.
+    for_signing: tuple[str, ...] = ()
     deadline_days: int = 30
     removable: bool = True  # 清退 possible from here (every stage before 入住)
 

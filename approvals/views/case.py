@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,8 @@ from audit.models import AuditEvent
 from documents import storage
 from documents.models import Document, Evidence
 from documents.permissions import ADD_DOCUMENT, ADD_EVIDENCE, READ_HOUSEHOLD
+from documents.services import generate_document
+from documents.types import label_of
 from documents.views.access import get_evidence_for
 from registry.models import Relation
 from registry.reads import record_auditor_read
@@ -168,6 +171,7 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
         .select_related("uploaded_by").order_by("stage", "-uploaded_at"),
         "can_upload": user.has_perm(ADD_EVIDENCE, household),
         "can_generate": user.has_perm(ADD_DOCUMENT, household),
+        "for_signing": _for_signing(household),
         "stages": [(s.code, s.label) for s in stages.HOUSEHOLD_STAGES],
         "stage_index": stages.ORDER.index(household.stage) if household.stage in stages.ORDER else -1,
         # 督查问题 (supervision): the household's findings the user may see; auditors file from here.
@@ -176,6 +180,34 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
         "finding_target": f"household={household.pk}",
         "history_url": reverse("supervision:household_history", args=[household.pk]),
     }
+
+
+def _for_signing(household):
+    """The forms of the current stage printed for the parties to sign (label, printed document)."""
+    stage = stages.STAGES.get(household.stage)
+    kinds = stage.for_signing if stage else ()
+    printed = {d.doc_type: d for d in Document.objects.filter(household=household, doc_type__in=kinds)}
+    return [SimpleNamespace(code=k, label=label_of(k), printed=printed.get(k)) for k in kinds]
+
+
+@login_required
+@require_POST
+def print_for_signing(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
+    """Print a form of the case's current stage for signing (once: later prints are versions of it,
+    made on its page or when the stage is left); its signed scan is then uploaded as evidence."""
+    household = get_household_for(request.user, pk, ADD_DOCUMENT)
+    if doc_type not in [f.code for f in _for_signing(household)]:
+        raise Http404("该户当前阶段没有此待签文书。")
+    printed = Document.objects.filter(household=household, doc_type=doc_type).first()
+    if printed is None:
+        try:
+            printed = generate_document(doc_type, actor=request.user, household=household, request=request).document
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("approvals:case", pk=household.pk)
+        messages.success(request, f"已生成待签{label_of(doc_type)}（{printed.number}）：请打印交各方签字，"
+                                  "再将签字扫描件上传为证据材料。")
+    return redirect("documents:detail", pk=printed.pk)
 
 
 @never_cache

@@ -22,7 +22,7 @@ def test_a_walked_household_lacks_nothing_and_a_removed_item_is_found(
     # Behind the application's back: the filed 签字搬迁协议 vanishes from the archive.
     ArchiveItem.objects.filter(evidence__household=family, evidence__kind="signed_agreement").delete()
     gaps = household_gaps(family)
-    assert [(g.stage_label, g.codes) for g in gaps] == [("审核", ["signed_agreement"])]
+    assert [(g.stage_label, g.codes) for g in gaps] == [("开工", ["signed_agreement"])]
 
     client.force_login(named["reviewer"])
     page = client.get("/archive/completeness/").content.decode()

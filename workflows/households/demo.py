@@ -361,8 +361,8 @@ def _removals(b: _Build, chosen):
 
 
 def _approval(b: _Build, chosen):
-    """审核: the township survey, then the county's sample check and approval with the signed
-    agreement; one household is returned by the township with its opinion."""
+    """审核: the township survey, then the county's sample check and approval (which prints the
+    搬迁协议, signed at 开工); one household is returned by the township with its opinion."""
     for h in chosen["returned"]:
         b.run(h, "township_review", service.decide, step="township_review", actor=b.reviewer(h),
               decision=Decision.RETURN,
@@ -372,12 +372,14 @@ def _approval(b: _Build, chosen):
         b.give(h, S.APPROVAL, b.reviewer(h), "household_survey")
         b.approve(h, "township_review", b.reviewer(h), "经入户调查，家庭人口、住房和收入情况属实，同意上报县级审批。")
     for h in [h for key in AT_LEAST_APPROVED for h in chosen[key]]:
-        b.give(h, S.APPROVAL, b.reviewer(h), "signed_agreement")
         b.approve(h, "county_approval", b.county(stages.COUNTY_OFFICE),
                   "经抽样实地踏验和信息比对，符合易地扶贫搬迁条件，同意纳入搬迁计划。")
 
 
 def _construction(b: _Build, chosen):
+    for h in [h for key in AT_LEAST_APPROVED for h in chosen[key]]:
+        # The 搬迁协议 printed at the county's decision, signed by the household and the township.
+        b.give(h, S.CONSTRUCTION, b.reviewer(h), "signed_agreement")
     for h in [h for key in AT_LEAST_APPROVED if key != "construction" for h in chosen[key]]:
         b.give(h, S.CONSTRUCTION, b.reviewer(h), "construction_photo")
         b.approve(h, "start_record", b.reviewer(h), "安置住房已开工建设，开工照片已上传。")

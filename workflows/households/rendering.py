@@ -11,8 +11,8 @@ objections — is read from the database now, not handed over by the caller.
 
 from django.contrib.auth import get_user_model
 
-from documents.models import DocumentVersion
-from documents.services import generate_document
+from documents.models import Document, DocumentVersion
+from documents.services import generate_document, regenerate_document
 from registry.models import Household
 from workflows.households import document_types  # noqa: F401  (registers the lifecycle's types with the engine)
 from workflows.households.document_types.common import approval_signatures
@@ -25,6 +25,18 @@ def _options_for(kind: str, household: Household | None, options: dict) -> dict:
     return options
 
 
+# A form printed during its stage for signing is printed again when the stage is left: the same
+# document and 文号, a new version carrying the recorded decisions.
+FINAL_VERSION = "阶段办结，按办理结果更新"
+
+
+def _render_for(kind: str, actor, household: Household, options: dict) -> DocumentVersion:
+    printed = Document.objects.filter(doc_type=kind, household=household).order_by("id").first()
+    if printed is not None:
+        return regenerate_document(printed, actor=actor, reason=FINAL_VERSION, **_options_for(kind, household, options))
+    return generate_document(kind, actor=actor, household=household, **_options_for(kind, household, options))
+
+
 def render_lifecycle_document(kind: str, *, actor_id: int | None, household_ids, single: bool,
                               **options) -> list[DocumentVersion]:
     """Generate `kind` for the households: one per household when `single`, else one for the batch.
@@ -35,6 +47,5 @@ def render_lifecycle_document(kind: str, *, actor_id: int | None, household_ids,
     if not households or len(households) != len(set(household_ids)):
         raise LookupError(f"households {sorted(set(household_ids))} not all found for {kind}")
     if single:
-        return [generate_document(kind, actor=actor, household=h, **_options_for(kind, h, options))
-                for h in households]
+        return [_render_for(kind, actor, h, options) for h in households]
     return [generate_document(kind, actor=actor, households=households, **_options_for(kind, None, options))]

@@ -59,13 +59,17 @@ HOUSEHOLD_STAGES: tuple[Stage, ...] = (
                  reviews=True),
             Step("county_approval", "县级审批（抽样踏验与信息比对）", (COUNTY_OFFICE,), COUNTY, reviews=True),
         ),
-        evidence=("signed_agreement",),
+        # The county's decision prints the 审核审批表 and the 搬迁协议: the agreement is the township
+        # government's contract with an approved household and names the county's approval, so it
+        # is signed after the decision — as the first paper of 开工, not a condition of the decision.
         documents=("approval_form", "relocation_agreement"),
         deadline_days=20,
     ),
     Stage(
         S.CONSTRUCTION, "开工",
-        steps=(Step("start_record", "开工确认", (REVIEWER,), TOWNSHIP, evidence=("construction_photo",)),),
+        # The agreement printed at the county's decision comes back signed before work starts.
+        steps=(Step("start_record", "开工确认", (REVIEWER,), TOWNSHIP,
+                    evidence=("signed_agreement", "construction_photo")),),
         documents=("construction_start",),
         deadline_days=60,
     ),
@@ -80,6 +84,9 @@ HOUSEHOLD_STAGES: tuple[Stage, ...] = (
         ),
         joint=True,
         documents=("acceptance_form",),
+        # The 竣工验收单 is printed for the joint acceptance and signed by the household's
+        # representative (signed_confirmation) before the stage can be left.
+        for_signing=("acceptance_form",),
         deadline_days=30,
     ),
     Stage(
@@ -87,6 +94,7 @@ HOUSEHOLD_STAGES: tuple[Stage, ...] = (
         steps=(Step("move_in_confirmation", "入住确认（钥匙交付）", (REVIEWER,), TOWNSHIP,
                     evidence=("old_new_house_photo", "signed_move_in")),),
         documents=("move_in_confirmation",),
+        for_signing=("move_in_confirmation",),  # the 入住确认书 the household signs (signed_move_in)
         deadline_days=30,
         removable=False,
     ),
