@@ -1,8 +1,10 @@
 """三员分立 (GB/T 22239-2019 8.1.4.2 e, 8.1.10.1–3): the system, security and audit administrators.
 
-- system administrator: user accounts and the area tree (configuration) — no case data;
+- system administrator: user accounts, the area tree and configuration (the archive's
+  classification scheme) — no case data;
 - security administrator: posts granted on areas, second-factor resets, lockouts — no case data;
-- audit administrator: reads the audit log and the integrity results — changes nothing.
+- audit administrator: reads the audit log and the integrity results (audit chain, storage, the
+  archive's 四性 runs) — changes nothing.
 
 An administrator holds no post, so `registry.scope` gives them no case at all and no transition
 can name them (accounts/middleware.py also keeps them to the administration pages, with a 403).
@@ -16,7 +18,7 @@ from django.contrib.auth.backends import BaseBackend
 from accounts.models import Administrator, Duty
 
 CAPABILITIES = {
-    Duty.SYSTEM: frozenset({"accounts.manage_officials"}),
+    Duty.SYSTEM: frozenset({"accounts.manage_officials", "accounts.manage_configuration"}),
     Duty.SECURITY: frozenset({"accounts.manage_grants", "accounts.reset_second_factor"}),
     Duty.AUDIT: frozenset({"accounts.read_audit_log"}),
 }

@@ -31,6 +31,7 @@ class Administrator(models.Model):
         permissions = [
             # What each duty may do (accounts/duties.py maps duties onto these).
             ("manage_officials", "管理用户账号与行政区划"),
+            ("manage_configuration", "维护业务配置（档案分类方案等）"),
             ("manage_grants", "授予与撤销岗位"),
             ("reset_second_factor", "重置第二因子、解除锁定"),
             ("read_audit_log", "查阅审计日志与完整性检查结果"),

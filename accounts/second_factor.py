@@ -167,6 +167,14 @@ def reset_second_factor(user, *, actor, reason: str, request=None) -> None:
                {"username": user.get_username(), "reason": reason, "removed": removed}, request=request)
 
 
+def password_locked(user) -> bool:
+    """Whether axes holds the user locked out from some address (repeated wrong passwords)."""
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.filter(username=user.get_username(),
+                                        failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists()
+
+
 def unlock(user, *, actor, request=None) -> None:
     """Lift the user's password lockout (axes) and second-factor lock; an audit event."""
     from axes.utils import reset

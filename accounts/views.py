@@ -221,4 +221,5 @@ def security_user(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/security_user.html", {
         "target": target, "form": form, "enrolled": second_factor.is_enrolled(target),
         "locked_until": second_factor.locked_until(target),
+        "password_locked": second_factor.password_locked(target),
     })

@@ -1,5 +1,7 @@
-"""The classification scheme is edited by superusers (provinces publish their own); files and
-items are the record and read-only."""
+"""The classification scheme is configuration, edited by the system administrator (三员:
+`accounts.manage_configuration`; the superuser at installation); provinces publish their own. Files
+and items are the record and read-only; the 四性 runs are integrity results, read by the audit
+administrator (`accounts.read_audit_log`)."""
 
 from django.contrib import admin
 
@@ -9,7 +11,23 @@ from .models import ArchiveCategory, ArchiveFile, ArchiveItem, ExportJob, Filing
 
 
 class SuperuserOnly(SuperuserOnlyMixin, admin.ModelAdmin):
-    pass
+    def _configures(self, request):
+        return request.user.is_superuser or request.user.has_perm("accounts.manage_configuration")
+
+    def has_module_permission(self, request):
+        return self._configures(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._configures(request)
+
+    def has_add_permission(self, request):
+        return self._configures(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._configures(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._configures(request)
 
 
 class FilingRuleInline(admin.TabularInline):
@@ -68,5 +86,11 @@ class ExportJobAdmin(ReadOnly):
 
 @admin.register(FourPropertiesRun)
 class FourPropertiesRunAdmin(ReadOnly):
+    def has_module_permission(self, request):
+        return request.user.is_superuser or request.user.has_perm("accounts.read_audit_log")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or request.user.has_perm("accounts.read_audit_log")
+
     list_display = ["area_code", "ran_at", "passed", "finding_count", "summary"]
     list_filter = ["passed"]

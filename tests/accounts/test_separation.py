@@ -144,3 +144,18 @@ def test_the_installer_appoints_administrators_from_the_command_line(db):
     assert AuditEvent.objects.filter(action="accounts.duty_appointed", target_id=str(user.pk)).exists()
     with pytest.raises(CommandError, match="不同人员"):
         call_command("appoint_administrator", "audit_officer", "security")
+
+
+def test_the_system_administrator_keeps_the_archive_scheme(administrators, client_of):
+    assert client_of(administrators["system"]).get(reverse("admin:archive_archivecategory_changelist")).status_code == 200
+    for who in ("security", "audit"):
+        assert client_of(administrators[who]).get(reverse("admin:archive_archivecategory_changelist")).status_code == 403
+
+
+def test_the_audit_administrator_reads_the_integrity_results(administrators, client_of):
+    audit = client_of(administrators["audit"])
+    for name in ("admin:supervision_integritycheck_changelist", "admin:archive_fourpropertiesrun_changelist"):
+        assert audit.get(reverse(name)).status_code == 200
+        assert client_of(administrators["system"]).get(reverse(name)).status_code == 403
+    page = audit.get(reverse("accounts:administration")).content.decode()
+    assert "完整性检查结果" in page and "档案分类方案" not in page

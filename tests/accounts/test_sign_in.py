@@ -165,6 +165,18 @@ def test_the_security_administrator_lifts_a_lock(client, cast, administrators, c
     assert client.post(reverse("accounts:verify"), {"code": code_for(device)}).status_code == 302
 
 
+def test_the_security_administrator_sees_and_lifts_a_password_lockout(client, cast, administrators, client_of):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "clerk_a", "password": "wrong"})
+    assert password_step(client).status_code == 429
+    security = client_of(administrators["security"])
+    url = reverse("accounts:security_user", args=[cast["clerk_a"].pk])
+    assert "因连续输错已锁定" in security.get(url).content.decode()
+    security.post(url, {"action": "unlock"})
+    assert "因连续输错已锁定" not in security.get(url).content.decode()
+    assert password_step(client).status_code == 302
+
+
 def test_only_the_security_administrator_resets_second_factors(cast, administrators, client_of):
     url = reverse("accounts:security_user", args=[cast["clerk_a"].pk])
     for who in (administrators["system"], administrators["audit"], cast["county_office"]):
