@@ -14,6 +14,10 @@ DEV=0
 # text/pictures in tests, gettext to compile translations; chromium for the browser tests.
 DEBS="fonts-arphic-gbsn00lp fonts-wqy-microhei fonts-noto-cjk fontconfig libharfbuzz-subset0 qpdf poppler-utils gettext"
 [ $DEV = 1 ] && DEBS="$DEBS chromium"
+# manage.py backup/restore call pg_dump/pg_restore; the production smoke test starts its own
+# redis-server (tests/ops). Installed only when missing (a PostgreSQL server brings its client).
+command -v pg_dump >/dev/null || DEBS="$DEBS postgresql-client"
+[ $DEV = 1 ] && ! command -v redis-server >/dev/null && DEBS="$DEBS redis-server"
 
 missing=""
 for pkg in $DEBS; do

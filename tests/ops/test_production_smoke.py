@@ -4,7 +4,7 @@ which checks signatures) — with production settings. A clerk signs in, one cas
 through the JSON API and another through the web page; each PDF is rendered by the worker
 process (queued while no worker runs, rendered once one starts) and stored in the S3 server
 (read back, hash equal); static files are served under their manifest names; /healthz reports
-every part.
+every part; `manage.py backup` reads every object back from the S3 server.
 
 PostgreSQL only (`postgres` marker: skipped on SQLite with that reason): the servers share the
 test database with this process, and SQLite's test database lives in memory. Documents are still
@@ -12,6 +12,7 @@ handed to Celery after the transaction commits (issue 15's outbox has not landed
 
 import hashlib
 import html.parser
+import json
 import time
 
 import boto3
@@ -244,3 +245,11 @@ def test_the_production_stack_moves_a_case_and_the_worker_renders_its_pdf_into_s
     for part in ("database", "storage", "cache", "redis", "celery", "integrity", "document_renders"):
         assert body["checks"][part]["ok"] is True, (part, body)
     assert stack.log("web").count('"logger": "gunicorn.access"') >= 10  # JSON lines with the request id
+
+    # A backup made with these settings reads every object back from the S3 server.
+    backed_up = stack.run("backup", str(stack.workdir / "backups"), timeout=180)
+    assert backed_up.returncode == 0, backed_up.stdout + backed_up.stderr
+    manifest = json.loads(next((stack.workdir / "backups").glob("backup-*/manifest.json")).read_text())
+    for document in (api_document, web_document):
+        version = document.versions.get()
+        assert manifest["storage"]["files"][version.storage_name]["sha256"] == version.sha256
