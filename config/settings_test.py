@@ -13,3 +13,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 AXES_ENABLED = True
+# pytest-django's live server serves static files only when it finds the plain app name in
+# INSTALLED_APPS (a string test); the production settings install it through ops.staticfiles, whose
+# only difference is what collectstatic leaves out.
+INSTALLED_APPS = ["django.contrib.staticfiles" if app == "ops.staticfiles.StaticFilesConfig" else app  # noqa: F405
+                  for app in INSTALLED_APPS]  # noqa: F405

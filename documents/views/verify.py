@@ -22,7 +22,9 @@ from documents.verification import display, normalise
 
 def _with_headers(response: HttpResponse) -> HttpResponse:
     # The code in the URL is a bearer token: keep it out of Referer headers and indexes.
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer Chromium posts the file check with "Origin: null",
+    # which CSRF origin checking refuses; same-origin still sends the code to no other site.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
