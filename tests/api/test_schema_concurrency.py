@@ -4,6 +4,7 @@ The document is now built one at a time (api/schema.py)."""
 
 import threading
 
+from django.db import connection
 from django.test import RequestFactory
 from drf_spectacular.plumbing import ComponentRegistry  # noqa: F401  (drf-spectacular loaded)
 from rest_framework.test import force_authenticate
@@ -24,6 +25,8 @@ def test_concurrent_requests_for_the_schema_all_succeed(cast):
             statuses.append(response.status_code)
         except Exception as error:  # a 500 in the server
             errors.append(repr(error))
+        finally:
+            connection.close()  # each thread's own connection (PostgreSQL keeps the test database busy otherwise)
 
     threads = [threading.Thread(target=fetch) for _ in range(6)]
     for thread in threads:
