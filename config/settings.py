@@ -447,6 +447,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="易地扶贫搬迁系统")
 # authenticator and the backup codes separately, and a right code after a typo).
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+# The admin's device pages never show a TOTP secret or backup code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context.administrator_duty")
 # Evidence images whose longer side exceeds the shorter this many times are refused (1×50000 is
 # no photo; a long receipt scan is about 1:8). documents/evidence/validation.py.

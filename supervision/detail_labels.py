@@ -48,6 +48,9 @@ DETAIL_LABELS = {
     "passed": "通过", "ok": "正常", "checked": "检查数", "counts": "数量", "summary": "摘要",
     "findings": "督查问题", "cohorts": "批次", "seed": "种子", "areas_created": "新建区划",
     "users_created": "新建用户",
+    # sign-in and the three administrators (accounts/)
+    "failures": "连续失败次数", "locked_until": "锁定至", "remaining": "剩余备用验证码", "count": "数量",
+    "idle_seconds": "未操作时长（秒）", "duty": "职责", "device": "验证器", "password_attempts": "清除的密码失败记录",
 }
 
 VIA_LABELS = {"api": "接口", "web": "网页", "manage.py": "管理命令", "admin": "管理后台", "system": "系统"}

@@ -149,6 +149,9 @@ def test_the_security_administrator_resets_a_lost_authenticator(client, cast, ad
     assert not StaticToken.objects.filter(device__user=cast["clerk_a"]).exists()
     event = AuditEvent.objects.get(action="accounts.second_factor_reset")
     assert event.actor_username == "secadmin" and event.data["reason"] == "手机遗失，本人书面申请"
+    from supervision.timeline import label_of
+
+    assert label_of(event.action) == "重置第二因子"  # as auditors read it in the log
     # The next sign-in enrols a new authenticator.
     assert password_step(client)["Location"] == reverse("accounts:enrol")
 
