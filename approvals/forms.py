@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from registry.idnumbers import check_id_number, normalise
+from registry.people import display_name
 
 
 def add_violations(form, violations):
@@ -48,7 +49,7 @@ class DecisionForm(forms.Form):
                 label="后扶专干", queryset=officers, required=False, empty_label="（请选择）",
                 error_messages={"invalid_choice": "请从列表中选择本乡镇的工作人员。"})
             self.fields["follow_up_officer"].label_from_instance = lambda u: (
-                f"{u.last_name}{u.first_name}" or u.get_username())
+                display_name(u))
 
     def clean(self):
         cleaned = super().clean()
@@ -98,7 +99,7 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, officials=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_user"].queryset = officials
-        self.fields["to_user"].label_from_instance = lambda u: f"{u.last_name}{u.first_name}" or u.get_username()
+        self.fields["to_user"].label_from_instance = display_name
 
 
 class InboxFilterForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from documents.issuers import issuer_for
 from registry.models import AdminArea
+from registry.people import display_name
 
 from .models import ArchiveCategory, ArchiveFile, ArchiveItem, FileCounter, FilingRule, Level, Source
 from .scheme import ensure_scheme
@@ -99,7 +100,7 @@ def file_document_version(version) -> ArchiveItem:
 def file_evidence(evidence) -> ArchiveItem:
     area_code = evidence.household.area_code if evidence.household_id else evidence.site.area_code
     uploader = evidence.uploaded_by
-    responsible = (uploader.get_full_name() or uploader.get_username()) if uploader else issuer_for(area_code).organ
+    responsible = display_name(uploader) if uploader else issuer_for(area_code).organ
     title = evidence.get_kind_display()
     if evidence.description:
         title = f"{title}（{evidence.description}）"

@@ -17,6 +17,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.log import record
 from registry.models import PREFIX_LENGTH, AreaGroupGrant, AreaUserGrant, Household, ResettlementSite
+from registry.people import display_name
 from registry.roles import ROLES
 from workflows import worklist
 from workflows.acting import AlreadyHandled, NotPermitted, OutOfScope, acting_role, refuse
@@ -67,8 +68,7 @@ def _data(held: Held, **extra) -> dict:
 def _name(user) -> str:
     if user is None:
         return ""
-    full = f"{user.last_name}{user.first_name}"
-    return full or user.get_username()
+    return display_name(user)
 
 
 def claim(task_id, *, actor, request=None) -> Task:

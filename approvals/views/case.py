@@ -27,6 +27,7 @@ from documents.services import generate_document
 from documents.types import label_of
 from documents.views.access import get_evidence_for
 from registry.models import Relation
+from registry.people import display_name
 from registry.reads import record_auditor_read
 from registry.roles import ROLES
 from registry.scope import area_q, get_household_for
@@ -44,7 +45,7 @@ TASK_EVENTS = {"task.claim": "领取任务", "task.release": "释放任务", "ta
 def _name(user):
     if user is None:
         return "系统"
-    return f"{user.last_name}{user.first_name}" or user.get_username()
+    return display_name(user)
 
 
 def _open_tasks(household):

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from documents.models import Document, Evidence
 from documents.permissions import ADD_EVIDENCE, READ_SITE
 from registry.models import Household, HouseholdStage
+from registry.people import display_name
 from registry.roles import ROLES
 from registry.scope import area_q, get_site_for
 from registry.views import household_rows
@@ -84,7 +85,7 @@ class SiteDecisionForm(DecisionForm):
                 label="后扶专干", required=False, empty_label="（请选择）",
                 queryset=get_user_model().objects.filter(pk__in=officers).order_by("last_name", "first_name"))
             self.fields["follow_up_officer"].label_from_instance = lambda u: (
-                f"{u.last_name}{u.first_name}" or u.get_username())
+                display_name(u))
 
     def changes(self) -> dict:
         found = {}
@@ -109,7 +110,7 @@ def _seen(site, project):
 
 
 def _name(user):
-    return "系统" if user is None else (f"{user.last_name}{user.first_name}" or user.get_username())
+    return "系统" if user is None else display_name(user)
 
 
 def _chart(reports):

@@ -77,3 +77,12 @@ def test_a_superuser_can_move_a_kind_to_another_category(give, household):
     give(household, "hukou_scan")
     item = ArchiveItem.objects.get(evidence__household=household)
     assert item.file.category == other and item.item_number == 1
+
+
+def test_the_responsible_person_of_an_item_reads_family_name_first(give, household, officials):
+    uploader = officials["county_office"]
+    uploader.first_name, uploader.last_name = "强", "龙"
+    uploader.save()
+    give(household, "hukou_scan", actor=uploader)
+    item = ArchiveItem.objects.get(evidence__household=household, evidence__kind=EvidenceKind.HUKOU_SCAN)
+    assert item.responsible == "龙强"
