@@ -449,6 +449,10 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # The admin's device pages never show a TOTP secret or backup code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# One client address for the audit log, axes' lockouts, the spraying guard and the /verify/ limit:
+# behind a reverse proxy (AUDIT_TRUST_X_FORWARDED_FOR) axes would otherwise see the proxy's address
+# for everyone, and the spraying guard would shut every official out together.
+AXES_CLIENT_IP_CALLABLE = "audit.log.client_ip"
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context.administrator_duty")
 # Evidence images whose longer side exceeds the shorter this many times are refused (1×50000 is
 # no photo; a long receipt scan is about 1:8). documents/evidence/validation.py.

@@ -135,3 +135,15 @@ def test_a_few_failures_from_one_address_do_not_block_it(cast, settings):
     for n in range(settings.ACCOUNTS_SPRAY_USERNAME_LIMIT - 1):
         shared.post(reverse("login"), {"username": f"typo{n}", "password": "wrong"})
     assert shared.post(reverse("login"), {"username": "clerk_a", "password": PASSWORD}).status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_guard_counts_the_forwarded_address(cast, settings):
+    settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+    for n in range(settings.ACCOUNTS_SPRAY_USERNAME_LIMIT):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5").post(
+            reverse("login"), {"username": f"guess{n}", "password": "Summer-2026!"})
+    # The sprayer's address is blocked; another official behind the same proxy is not.
+    sprayer = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert sprayer.post(reverse("login"), {"username": "clerk_a", "password": PASSWORD}).status_code == 429
+    office = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6")
+    assert office.post(reverse("login"), {"username": "clerk_a", "password": PASSWORD}).status_code == 302
