@@ -22,17 +22,19 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from registry.models import Household, Member, Relation
+from registry.models import HouseholdStage as S
 from registry.roles import ROLES
 from registry.scope import NOTHING, grants_of, post_q
 from workflows import labels
 from workflows.acting import acting_role
 from workflows.households import deadlines, flows, stages
+from workflows.models.households import NoticeBatch
 from workflows.sites import flows as site_flows
 from workflows.sites import stages as site_stages
 
@@ -205,6 +207,39 @@ def _site_due(task):
 
 
 stage_label = labels.stage_label
+
+
+@dataclass(frozen=True)
+class VillageWork:
+    """Households of one village waiting for a village act that moves them as a batch."""
+
+    kind: str  # "review_meeting" or "notice_batch"
+    label: str
+    village_code: str
+    village_name: str
+    households: int
+
+
+def village_work(user) -> list[VillageWork]:
+    """The households waiting for the review meeting (评议) or for a 公示 batch have no viewflow task
+    (a batch moves them, not a step): they are work for the post that records that act in their
+    village — the village head's meeting, the clerk's notice — shown in that post's inbox."""
+    batched = NoticeBatch.households.through.objects.filter(
+        household_id=OuterRef("pk"), noticebatch__created_at__gte=OuterRef("stage_entered_at"))
+    waiting = (
+        ("review_meeting", "待民主评议", stages.REVIEW_MEETING.roles[0], Household.objects.filter(stage=S.REVIEW)),
+        ("notice_batch", "待张榜公示", stages.CLERK,
+         Household.objects.filter(stage=S.NOTICE).exclude(Exists(batched))),
+    )
+    found = []
+    for kind, label, role, households in waiting:
+        rows = (households.filter(post_q(user, role)).order_by().values("village__code", "village__name")
+                .annotate(n=Count("id")).order_by("village__code")[:VILLAGES_SHOWN])
+        found += [VillageWork(kind, label, r["village__code"], r["village__name"], r["n"]) for r in rows]
+    return found
+
+
+VILLAGES_SHOWN = 50
 
 
 def open_tasks_of(case):

@@ -209,6 +209,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "is_supervisor": is_supervisor,
         "bulk_steps": BULK_STEPS,
         "roles": worklist.role_labels(user),
+        # 评议 and 公示 wait for a village act, not a task: shown to the post that records it.
+        "village_work": worklist.village_work(user),
         # 督查问题: the open findings the user's posts must rectify (supervision's scoping function).
         **_findings_section(user),
         # The navigation badge is the queue plus the inbox, counted above already.

@@ -1,0 +1,50 @@
+"""Households waiting for the review meeting or a 公示 batch are somebody's work: the village head
+(评议) and the clerk (公示) of their village see them in the inbox, with a link to the form that
+moves them; nobody else does."""
+
+from django.urls import reverse
+
+from registry.models import HouseholdStage as S
+from tests.factories import HouseholdFactory
+from tests.workflows.conftest import days_ago, upload
+from tests.workflows.test_walk import approve
+from workflows import worklist
+from workflows.households import batches
+
+
+def in_review(areas, officials, give, village="village_a"):
+    household = HouseholdFactory(village=areas[village])
+    give(household, "hukou_scan", "current_house_photo", "signed_application")
+    approve(household, "submit_application", officials["clerk_a"] if village == "village_a" else officials["clerk_b"])
+    assert type(household).objects.get(pk=household.pk).stage == S.REVIEW
+    return household
+
+
+def test_the_village_head_sees_the_households_waiting_for_the_review_meeting(login, officials, give, areas):
+    in_review(areas, officials, give)
+    in_review(areas, officials, give)
+    [work] = worklist.village_work(officials["head_a"])
+    assert (work.kind, work.village_code, work.households) == ("review_meeting", areas["village_a"].code, 2)
+
+    page = login(officials["head_a"]).get(reverse("approvals:inbox")).content.decode()
+    assert "待民主评议" in page and "（2户）" in page
+    link = f'{reverse("approvals:meeting_new")}?village={areas["village_a"].code}'
+    assert link in page
+    assert login(officials["head_a"]).get(link).status_code == 200
+
+
+def test_a_clerk_sees_no_meeting_to_record_and_another_village_sees_nothing(login, officials, give, areas):
+    in_review(areas, officials, give)
+    assert worklist.village_work(officials["clerk_a"]) == []
+    assert worklist.village_work(officials["clerk_b"]) == []
+    assert "待民主评议" not in login(officials["clerk_a"]).get(reverse("approvals:inbox")).content.decode()
+
+
+def test_after_the_meeting_the_clerk_sees_the_households_waiting_for_the_notice(officials, give, areas):
+    household = in_review(areas, officials, give)
+    batches.record_review_meeting(
+        village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(1), place="村委会",
+        expected_members=21, present_members=21, votes=[batches.Vote(household.pk, 21, 0, 0)],
+        files={"meeting_minutes_scan": upload("minutes.png"), "sign_in_sheet": upload("sign.png")})
+    assert [(w.kind, w.households) for w in worklist.village_work(officials["clerk_a"])] == [("notice_batch", 1)]
+    assert worklist.village_work(officials["head_a"]) == []
