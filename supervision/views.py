@@ -7,6 +7,7 @@ Reading goes through registry.scope like every other page; seeing the log itself
 import re
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -17,13 +18,15 @@ from django.views.decorators.http import require_GET
 from audit.log import record
 from audit.models import AuditEvent
 from documents.verification import display, normalise
+from registry.people import display_name
 from registry.scope import area_q, covers, get_household_for, get_site_for
 
+from .detail_labels import target_labels
 from .exports import XLSX, history_workbook
 from .forms import AuditLogFilterForm, HistoryFilterForm
 from .history_pdf import EXPORT_ACTION, history_pdf
 from .integrity import archive_checks, latest
-from .timeline import KINDS, household_timeline, site_timeline, stored_posts_label
+from .timeline import KINDS, household_timeline, label_of, site_timeline, stored_posts_label
 
 AUDIT_PERM = "audit.view_auditevent"
 # A page cursor of the log: an event id (bigint: at most 18 digits).
@@ -161,8 +164,13 @@ def audit_log(request):
     page = list(events.order_by("-id")[: size + 1])
     has_more = len(page) > size
     page = page[:size]
+    people = {u.get_username(): display_name(u)
+              for u in get_user_model().objects.filter(username__in={e.actor_username for e in page if e.actor_username})}
     for event in page:  # the posts stored with the event (None: recorded before posts were kept)
         event.posts_label = None if event.actor_posts is None else stored_posts_label(event.actor_posts)
+        event.action_label = label_of(event.action)
+        event.actor_name = people.get(event.actor_username, event.actor_username) if event.actor_username else "系统"
+    target_labels(page)
     params = request.GET.copy()
     params.pop("before", None)
     return render(request, "supervision/audit_log.html", {

@@ -77,3 +77,15 @@ def test_a_page_cursor_that_is_no_event_id_is_ignored_not_a_500(cast, household_
     for before in ("²", "٣", "abc", "-1", "9" * 40):
         response = client.get(URL, {"before": before})
         assert response.status_code == 200, before
+
+
+def test_the_log_reads_in_chinese_actions_targets_and_names(cast, household_a, login):
+    reviewer = cast["reviewer"]
+    reviewer.last_name, reviewer.first_name = "李", "审核"
+    reviewer.save()
+    record(reviewer, "household.view", household_a, {"via": "web"})
+    page = login(cast["auditor"]).get(URL).content.decode()
+    row = page[page.index("data-event="):]
+    row = row[:row.index("</tr>")]
+    assert "李审核" in row and f"搬迁户 {household_a.number}" in row
+    assert "household.view" not in row and "registry.household" not in row and "reviewer" not in row
