@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from audit.log import record
-from registry import editing, policy
+from registry import editing, policy, siting
 from registry.admin import HouseholdAdmin, all_field_names, areas_for, cadres_for, sites_for, snapshot
 from registry.forms import HOUSEHOLD_FIELDS, HouseholdForm, MemberForm
 from registry.models import AreaLevel, Household, Member
@@ -89,13 +89,22 @@ def _member_forms(entries, household, user, errors):
 
 
 def _check_policy(household, members, errors) -> list:
+    """The household's rules; the site's plan is counted later, inside the saving transaction."""
     violations = policy.check_household(household, members)
-    if not policy.blocking(violations):  # the site's plan is counted only for an otherwise valid case
-        violations += policy.check_site_assignment(household, members)
-    blocking = policy.blocking(violations)
-    for v in blocking:
+    for v in policy.blocking(violations):
         errors.setdefault(v.field or "non_field_errors", []).append(v.message)
     return violations
+
+
+def _check_site(household, members):
+    """Inside the saving transaction, with the site row locked (registry/siting.py): two requests
+    racing for the last unit cannot both pass. Refused as 400 like every other rule, rolled back."""
+    found = policy.blocking(siting.assignment_violations(household, members))
+    if found:
+        fields: dict[str, list[str]] = {}
+        for v in found:
+            fields.setdefault(v.field or "non_field_errors", []).append(v.message)
+        raise Invalid(fields, _violation_list(found))
 
 
 def create(user, values: dict, request=None) -> tuple[Household, list[str]]:
@@ -112,6 +121,7 @@ def create(user, values: dict, request=None) -> tuple[Household, list[str]]:
         raise Invalid(errors, _violation_list(violations))
     try:
         with transaction.atomic():
+            _check_site(household, [f.instance for f, _ in member_forms])
             household = form.save()
             record(user, "household.create", household, {"values": snapshot(household, all_field_names(Household)),
                                                          "via": "api"}, request=request)
@@ -157,6 +167,7 @@ def update(user, household: Household, values: dict, request=None) -> tuple[Hous
         raise Invalid(errors, _violation_list(violations))
     try:
         with transaction.atomic():
+            _check_site(household, kept)  # the site row first, then the household's
             locked = Household.objects.select_for_update(of=("self",)).filter(pk=household.pk).first()
             if locked is None or (locked.stage, locked.stage_round) != (before_instance.stage,
                                                                         before_instance.stage_round):

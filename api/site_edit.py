@@ -6,11 +6,12 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from audit.log import record
+from registry import siting
 from registry.admin import all_field_names, areas_for, snapshot
 from registry.forms import SITE_FIELDS, SiteForm
 from registry.models import AreaLevel, ResettlementSite
 
-from .errors import ApiError
+from .errors import ApiError, violation_list
 from .registry_edit import Invalid, _form_errors
 
 ADD, CHANGE = "registry.add_resettlementsite", "registry.change_resettlementsite"
@@ -59,7 +60,12 @@ def update(user, site: ResettlementSite, values: dict, request=None) -> Resettle
         raise Invalid(errors)
     try:
         with transaction.atomic():
-            ResettlementSite.objects.select_for_update().filter(pk=site.pk).first()
+            # The plan is never cut below the households already counted, under the site row's lock
+            # (registry/siting.py), so a household saved meanwhile is counted.
+            found = siting.plan_violations(site, form.cleaned_data.get("planned_units"),
+                                           form.cleaned_data.get("planned_persons"))
+            if found:
+                raise Invalid({v.field: [v.message] for v in found}, violation_list(found))
             changed = [n for n in form.changed_data if n in SITE_FIELDS]
             before = snapshot(before_instance, changed)
             site = form.save()

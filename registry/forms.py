@@ -8,9 +8,10 @@ The hard rules are not repeated here: the member formset hands the household and
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 
-from registry import policy
+from registry import policy, siting
 from registry.crypto import blind_index
 from registry.idnumbers import check_id_number, normalise
 from registry.models import Household, Member, ResettlementSite
@@ -46,6 +47,16 @@ class SiteForm(forms.ModelForm):
     class Meta:
         model = ResettlementSite
         fields = SITE_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and transaction.get_connection().in_atomic_block:
+            # The admin's change view is atomic: the site row stays locked until the plan is saved.
+            # The API checks again inside its own transaction (api/site_edit.py).
+            for v in siting.plan_violations(self.instance, cleaned.get("planned_units"),
+                                            cleaned.get("planned_persons")):
+                self.add_error(v.field, v.message)
+        return cleaned
 
 
 class MemberForm(forms.ModelForm):
@@ -148,7 +159,9 @@ class MemberInlineFormSet(BaseInlineFormSet):
         members = [form.instance for form in kept]
         violations = policy.check_household(self.instance, members)
         if not policy.blocking(violations):  # the site's plan is counted only for an otherwise valid case
-            violations += policy.check_site_assignment(self.instance, members)
+            # With the site row locked for the rest of the admin's transaction (its change view is
+            # atomic): the one assignment check (registry/siting.py).
+            violations += siting.assignment_violations(self.instance, members)
         if self.request is not None:
             for form in kept:
                 for warning in form.id_warnings:

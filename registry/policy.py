@@ -169,12 +169,14 @@ def check_site_capacity(site, households: int, persons: int, *, more_households:
         f"{persons}人；{what}后将为{units}户、{total}人，超出计划安置规模。")]
 
 
-def check_site_assignment(household, members) -> list[Violation]:
+def check_site_assignment(household, members, *, site=None) -> list[Violation]:
     """A household entered or corrected at a site (registry forms, admin, API) fits within the site's
     planned size, as the lifecycle's assignment does (workflows/sites/allocation.py). Checked when the
     site is new for the household or its member count grows; a site already over its plan does not
-    block corrections that add nobody."""
-    site = household.site if household.site_id else None
+    block corrections that add nobody. `site`: the household's site as locked by
+    `registry.siting.assignment_violations`, the one caller that may decide (the plan read fresh)."""
+    if site is None:
+        site = household.site if household.site_id else None
     if site is None or household.resettlement_mode != ResettlementMode.CENTRALISED:
         return []  # a site without 集中安置 is check_resettlement_mode's violation
     if household.stage == HouseholdStage.REMOVED:

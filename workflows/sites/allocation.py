@@ -2,7 +2,8 @@
 each one gets (分房: drawing lots or by choice), recorded with its evidence before 入住.
 
 Both lock the site row first (then the household's), so two assignments racing for the last
-unit cannot both pass. The household lifecycle asks `move_in_blockers` before a centralised
+unit cannot both pass; the capacity itself is counted by the registry's one assignment check
+(`registry.siting.assignment_violations`), which the admin and the API call too. The household lifecycle asks `move_in_blockers` before a centralised
 household may enter 入住 (workflows/households/conditions.py).
 """
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from audit.log import record
 from documents.models import EvidenceKind
-from registry import policy
+from registry import policy, siting
 from registry.models import Household, HouseholdStage, ResettlementMode
 from registry.policy import Violation
 from workflows.acting import AlreadyHandled, Refused, lock_household, lock_site, refuse, require_role
@@ -32,12 +33,6 @@ class Occupancy:
     households: int  # active households assigned to the site
     persons: int  # their members
     allocated: int  # units allocated
-
-    def violations(self, site, *, more_households: int, more_persons: int, what: str) -> list[Violation]:
-        # The rule is the registry's (registry.policy.check_site_capacity): the admin and the API
-        # apply it to households entered at a site too.
-        return policy.check_site_capacity(site, self.households, self.persons, more_households=more_households,
-                                          more_persons=more_persons, what=what)
 
 
 def occupancy(site, *, excluding=None) -> Occupancy:
@@ -61,8 +56,9 @@ def assign_household(household_id, *, site_id, actor, request=None):
         if UnitAllocation.objects.filter(household=household).exists():
             refuse("already_allocated", "该户已在原安置点分房，须先撤销分房后才能调整安置点。")
         members = list(household.members.all())
-        found = occupancy(site, excluding=household).violations(
-            site, more_households=1, more_persons=len(members), what=f"安排该户（{len(members)}人）")
+        # The one capacity check (registry/siting.py): the site row is locked already (above).
+        found = siting.assignment_violations(household, members, site_id=site.pk,
+                                             what=f"安排该户（{len(members)}人）")
         before = {"site": household.site_id, "mode": household.resettlement_mode}
         household.site = site
         household.resettlement_mode = ResettlementMode.CENTRALISED
