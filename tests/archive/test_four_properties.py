@@ -173,3 +173,24 @@ def test_the_command_with_record_stores_each_countys_result_as_the_nightly_job_d
     assert not FourPropertiesRun.objects.filter(area_code=areas["county"].code).first().passed
     with pytest.raises(CommandError, match="没有与"):
         call_command("check_archive", "--record", "--area", "710000", stdout=io.StringIO())
+
+
+# The area given to the command (issue 15 item 4) ------------------------------------------------
+
+def test_the_command_checks_the_same_items_for_a_6_and_a_12_digit_county_code(filed, areas):
+    outputs = []
+    for code in ("520999", "520999000000"):
+        out = io.StringIO()
+        call_command("check_archive", "--area", code, "--skip-security", stdout=out)
+        outputs.append(out.getvalue())
+    items = ArchiveItem.objects.filter(file__area_code__startswith="520999").count()
+    assert items > 0
+    assert outputs[0] == outputs[1]
+    assert f"检测范围：520999；已检测 {items} 件" in outputs[0]
+
+
+@pytest.mark.parametrize("code, message", [("52099900", "格式不对"), ("5209990000001", "格式不对"),
+                                           ("县520999", "格式不对"), ("530999", "没有区划代码为 530999 的区划")])
+def test_the_command_refuses_a_code_that_names_no_area_instead_of_passing(filed, code, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("check_archive", "--area", code, "--skip-security", stdout=io.StringIO())
