@@ -15,6 +15,20 @@ from tests.factories import AreaFactory, HouseholdFactory
 
 
 @pytest.fixture(autouse=True)
+def audit_checkpoints_per_test(monkeypatch, tmp_path_factory):
+    """Each test's signed audit checkpoints in a folder of its own (created only when one is written):
+    a checkpoint left by another test's chain would not match this test's events."""
+    import uuid
+
+    from django.core.files.storage import FileSystemStorage
+
+    from audit import checkpoints
+
+    folder = tmp_path_factory.getbasetemp() / f"checkpoints-{uuid.uuid4().hex}"
+    monkeypatch.setattr(checkpoints, "_storage", lambda: FileSystemStorage(location=folder))
+
+
+@pytest.fixture(autouse=True)
 def test_client_logins_pass_the_second_factor(request, monkeypatch):
     """`client.login()`/`force_login()` skip the sign-in forms, so they also stand for the second
     step: the session gets the user's confirmed TOTP device, as django_otp.login() would record it
@@ -91,3 +105,18 @@ def household_a(areas):
 @pytest.fixture
 def household_b(areas):
     return HouseholdFactory(village=areas["village_b"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_serves_static_files_from_the_apps():
+    """pytest-django's live server serves static files through Django's finders only when it finds
+    the plain name "django.contrib.staticfiles" in INSTALLED_APPS; the settings install that app
+    through ops.staticfiles (whose only difference is what collectstatic leaves out), so it would
+    serve from STATIC_ROOT, empty in tests, and the browser tests would see pages without CSS."""
+    import django.test.testcases as testcases  # noqa: PLC0415  (a test-only swap of Django's handler)
+    from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: PLC0415
+
+    saved = testcases._StaticFilesHandler
+    testcases._StaticFilesHandler = StaticFilesHandler
+    yield
+    testcases._StaticFilesHandler = saved

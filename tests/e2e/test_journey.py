@@ -147,12 +147,19 @@ def test_the_journey_of_one_household(cast, areas, session_for, image_file, arti
     decide(reviewer, household_id, "township_review", "approve", "入户核实属实，同意上报。")
     county = session_for(cast["county_office"])
     county.goto(f"/cases/{household_id}/")
-    assert "签字搬迁协议" in county.locator("#step-county_approval .missing").inner_text()
-    upload_evidence(county, household_id, "approval", "signed_agreement", image_file("agreement.png"))
+    assert county.locator("#step-county_approval .missing").count() == 0  # nothing to sign before deciding
     decide(county, household_id, "county_approval", "approve", "抽样踏验与信息比对无误，同意搬迁。")
     assert "进入“开工”阶段" in county.locator(".messages").inner_text()
     assert stage_of(household_id) == S.CONSTRUCTION
     county.screenshot(path=str(artifacts / "case-page-county-approved.png"), full_page=True)
+    # The decision printed the 搬迁协议; it comes back signed before work starts (开工).
+    reviewer.goto(f"/cases/{household_id}/")
+    assert "搬迁协议" in reviewer.locator("main").inner_text()
+    assert "签字搬迁协议" in reviewer.locator("#step-start_record .missing").inner_text()
+    upload_evidence(reviewer, household_id, "construction", "signed_agreement", image_file("agreement.png"))
+    reviewer.goto(f"/cases/{household_id}/")
+    assert "签字搬迁协议" not in reviewer.locator("#step-start_record .missing").inner_text()
+    assert "开工照片" in reviewer.locator("#step-start_record .missing").inner_text()
     assert list(Opinion.objects.filter(household_id=household_id).values_list("step", "decision")) == [
         ("submit_application", "approve"), ("review_meeting", "approve"), ("resubmit_after_notice", "system"),
         ("township_review", "return"), ("resubmit_after_notice", "approve"), ("township_review", "approve"),

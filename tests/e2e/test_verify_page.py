@@ -20,8 +20,8 @@ def _check(page, path):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_file_check_passes_for_the_file_and_fails_for_a_changed_one(browser, live_server, cast, areas,
-                                                                         tmp_path, artifacts, width):
+def test_the_file_check_passes_for_the_file_and_fails_for_a_changed_one(cast, areas, tmp_path, artifacts, width,
+                                                                         live_server, browser):
     household = HouseholdFactory(village=areas["village_a"])
     version = generate_document("application_form", actor=cast["clerk_a"], household=household)
     with storage.open_stored(version.storage_name) as handle:

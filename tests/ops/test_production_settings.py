@@ -28,7 +28,9 @@ PRODUCTION = {
 
 
 def check_deploy(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (tests/e2e/conftest.py), never production's.
+    clean = {k: v for k, v in os.environ.items()
+             if k not in PRODUCTION and k not in ("DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env={**clean, **env, "DJANGO_SETTINGS_MODULE": "config.settings"}, capture_output=True, text=True,
