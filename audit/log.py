@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .chain import GENESIS_HASH, event_hash, plain_json
+from .chain import GENESIS_HASH, current_key_id, event_hash, plain_json
 from .models import AuditEvent, ChainHead
 
 
@@ -81,6 +81,7 @@ def record(actor, action, target=None, data=None, request=None, *, area_code=Non
             area_code=area_code,
             data=plain_json(data or {}),
             actor_posts=actor_posts,
+            key_id=current_key_id(),
             prev_hash=head.last_hash,
         )
         event.hash = event_hash(event)

@@ -24,6 +24,9 @@ class AuditEvent(models.Model):
     # audit.log.set_posts_provider); null for events recorded before posts were kept, for system
     # events and for events without an area. Hashed when present (audit.chain).
     actor_posts = models.JSONField("操作人当时岗位", null=True, blank=True)
+    # The key the event's hash is keyed with (HMAC-SM3, audit.chain); empty for events recorded
+    # before the chain was keyed (their hash is SHA-256).
+    key_id = models.CharField("密钥编号", max_length=32, blank=True, default="")
     prev_hash = models.CharField("前一事件哈希", max_length=64)
     hash = models.CharField("本事件哈希", max_length=64, unique=True)
 

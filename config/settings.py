@@ -217,6 +217,16 @@ if not IDNUMBER_KEYS or not IDNUMBER_INDEX_KEY:
         "IDNUMBER_KEYS / IDNUMBER_INDEX_KEY 未设置：生产环境必须提供身份证号加密密钥（见 README）。"
     )
 
+# The audit chain is keyed (issue 15): each event's hash is HMAC-SM3 under a key the database
+# administrator does not hold, named by its key id in the event. AUDIT_CHAIN_KEYS: "kid:hex,kid2:hex"
+# (at least 16 bytes each); the first one keys new events and signs checkpoints, all verify (rotation:
+# put the new key first, keep the old ones). Checkpoints of the chain head are files in the archive
+# storage (audit/checkpoints.py).
+_DEV_AUDIT_KEYS = "devaudit1:6465762d61756469742d636861696e2d6b65792d6f6e6c79"
+AUDIT_CHAIN_KEYS = env.str("AUDIT_CHAIN_KEYS", default=_DEV_AUDIT_KEYS if DEBUG else "")
+if not AUDIT_CHAIN_KEYS:
+    raise environ.ImproperlyConfigured("AUDIT_CHAIN_KEYS 未设置：生产环境必须提供审计链密钥（见 docs/production.md）。")
+
 # Policy numbers (DOMAIN.md §2). Defaults are the sources' figures; a province may tighten them.
 POLICY_MAX_FLOOR_AREA_PER_PERSON = env.str("POLICY_MAX_FLOOR_AREA_PER_PERSON", default="25")  # m², seed 002
 POLICY_MAX_SELF_FUNDING = env.str("POLICY_MAX_SELF_FUNDING", default="10000")  # yuan per household, seed 002

@@ -1,11 +1,16 @@
 """Fixity check: re-hash every stored document and evidence file against its record.
 
-altered    — the file's size, SHA-256 or SM3 differs from what was recorded at ingest;
+altered    — the file's size, SHA-256 or SM3 differs from what was recorded at ingest, or the
+             record's hashes differ from those its upload or generation event holds in the audit
+             chain (a file replaced together with its row's hashes: the keyed event still holds the
+             first hash);
 missing    — a record whose file is gone;
 unexpected — a file under our prefixes that no record claims (planted, or left by a crash).
 """
 
 from dataclasses import dataclass, field
+
+from audit.models import AuditEvent
 
 from . import storage
 from .hashing import digest_stream
@@ -35,19 +40,38 @@ class Report:
         return sum(1 for p in self.problems if p.kind == kind)
 
 
+# The audit events that record a file's hashes when it enters the store.
+INGEST_EVENTS = {DocumentVersion: ("document.generate", "document.regenerate"), Evidence: ("evidence.upload",)}
+
+
+def _recorded_hashes(model) -> dict[str, tuple[str, str]]:
+    """{record pk: (sha256, sm3)} as the audit chain holds them for the model's ingest events."""
+    found = {}
+    events = AuditEvent.objects.filter(action__in=INGEST_EVENTS[model], target_type=model._meta.label_lower)
+    for target_id, data in events.values_list("target_id", "data").order_by("id").iterator(chunk_size=2000):
+        if isinstance(data, dict) and target_id not in found:
+            found[target_id] = (data.get("sha256"), data.get("sm3"))
+    return found
+
+
 def _records():
-    fields = ("storage_name", "size", "sha256", "sm3")
+    fields = ("pk", "storage_name", "size", "sha256", "sm3")
     for model, label in ((DocumentVersion, "文书"), (Evidence, "证据")):
-        for name, size, sha256, sm3 in model.objects.values_list(*fields).order_by("pk").iterator(chunk_size=2000):
-            yield label, name, size, sha256, sm3
+        recorded = _recorded_hashes(model)
+        for pk, name, size, sha256, sm3 in model.objects.values_list(*fields).order_by("pk").iterator(chunk_size=2000):
+            yield label, name, size, sha256, sm3, recorded.get(str(pk))
 
 
 def check_storage() -> Report:
     report = Report()
     known: set[str] = set()
-    for label, name, size, sha256, sm3 in _records():
+    for label, name, size, sha256, sm3, recorded in _records():
         known.add(name)
         report.checked += 1
+        if recorded is not None and recorded != (sha256, sm3):
+            report.problems.append(Problem(ALTERED, name, f"{label}：记录的哈希与其入库审计事件不符（SHA-256 "
+                                                          f"{(recorded[0] or '')[:12]}… → {sha256[:12]}…）：文件与记录被一并替换"))
+            continue
         try:
             with storage.open_stored(name) as f:
                 actual = digest_stream(f)

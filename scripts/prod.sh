@@ -21,6 +21,7 @@ lines = [
     f"SECRET_KEY={secrets.token_urlsafe(50)}",
     f"IDNUMBER_KEYS=k{secrets.randbelow(900) + 100}:{secrets.token_hex(16)}",
     f"IDNUMBER_INDEX_KEY={secrets.token_hex(32)}",
+    f"AUDIT_CHAIN_KEYS=a{secrets.randbelow(900) + 100}:{secrets.token_hex(32)}",
     "DATABASE_URL=postgres://postgres@127.0.0.1:5432/relocation",
     "REDIS_URL=redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS=127.0.0.1,localhost",

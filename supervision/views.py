@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from audit import checkpoints
 from audit.log import record
 from audit.models import AuditEvent
 from documents.verification import display, normalise
@@ -186,4 +187,5 @@ def integrity(request):
     if not request.user.has_perm(AUDIT_PERM):
         raise PermissionDenied("您的岗位无权查阅审计记录。")
     return render(request, "supervision/integrity.html",
-                  {"checks": latest(), "archive_checks": archive_checks(request.user)})
+                  {"checks": latest(), "archive_checks": archive_checks(request.user),
+                   "checkpoint": checkpoints.latest()})

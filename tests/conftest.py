@@ -15,6 +15,20 @@ from tests.factories import AreaFactory, HouseholdFactory
 
 
 @pytest.fixture(autouse=True)
+def audit_checkpoints_per_test(monkeypatch, tmp_path_factory):
+    """Each test's signed audit checkpoints in a folder of its own (created only when one is written):
+    a checkpoint left by another test's chain would not match this test's events."""
+    import uuid
+
+    from django.core.files.storage import FileSystemStorage
+
+    from audit import checkpoints
+
+    folder = tmp_path_factory.getbasetemp() / f"checkpoints-{uuid.uuid4().hex}"
+    monkeypatch.setattr(checkpoints, "_storage", lambda: FileSystemStorage(location=folder))
+
+
+@pytest.fixture(autouse=True)
 def test_client_logins_pass_the_second_factor(request, monkeypatch):
     """`client.login()`/`force_login()` skip the sign-in forms, so they also stand for the second
     step: the session gets the user's confirmed TOTP device, as django_otp.login() would record it

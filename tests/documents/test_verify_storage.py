@@ -81,3 +81,31 @@ def test_the_command_exits_non_zero_from_the_shell(tmp_path):
     assert dirty.returncode == 1
     assert "[无记录的文件] documents/x.pdf" in dirty.stdout
     assert "存储完整性校验未通过" in dirty.stderr
+
+
+def test_a_file_replaced_together_with_its_rows_hashes_is_named_by_the_audit_event(stored, archive_root):
+    """Issue 15: someone with the database and the storage swaps an evidence file and rewrites the
+    row's size and hashes to match; the evidence.upload event (keyed, in the chain) still holds the
+    first hash, and verify_storage names the file."""
+    from django.db import connection
+
+    from documents.hashing import digest_stream
+
+    _, item = stored
+    path = archive_root / item.storage_name
+    forged = files.pdf() + b"\n% forged\n"
+    path.write_bytes(forged)
+    with open(path, "rb") as f:
+        digests = digest_stream(f)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE documents_evidence DISABLE TRIGGER USER")
+        cursor.execute("UPDATE documents_evidence SET size = %s, sha256 = %s, sm3 = %s WHERE id = %s",
+                       [digests.size, digests.sha256, digests.sm3, item.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE documents_evidence ENABLE TRIGGER USER")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_storage", stdout=out)
+    assert f"[已被改动] {item.storage_name}" in out.getvalue()
+    assert "记录的哈希与其入库审计事件不符" in out.getvalue() and item.sha256[:12] in out.getvalue()

@@ -86,3 +86,14 @@ def test_the_archives_nightly_check_of_each_county_in_scope_shows_and_a_failure_
     assert 'data-area="520999000000" data-ok="0"' in page and page.count('data-area="520999000000"') == 1
     assert "未通过" in page
     assert "data-integrity-alarm" in client.get("/").content.decode()
+
+
+def test_a_clean_run_signs_a_checkpoint_whose_short_code_the_integrity_page_shows(cast, household_a, login):
+    from audit import checkpoints
+
+    record(cast["clerk_a"], "evidence.download", household_a)
+    call_command("run_integrity_checks")
+    checkpoint = checkpoints.latest()
+    assert checkpoint is not None and checkpoint.event_id == AuditEvent.objects.order_by("-id").first().pk
+    page = login(cast["auditor"]).get(URL).content.decode()
+    assert "审计链签名检查点" in page and f"data-checkpoint-code>{checkpoint.code}<" in page

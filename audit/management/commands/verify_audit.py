@@ -11,4 +11,4 @@ class Command(BaseCommand):
         if not report.ok:
             where = f"事件 #{report.broken_event_id}" if report.broken_event_id else "链尾"
             raise CommandError(f"审计链校验失败：{where}：{report.problem}（此前 {report.checked} 个事件完好）")
-        self.stdout.write(f"审计链完好：共校验 {report.checked} 个事件。")
+        self.stdout.write(f"审计链完好：共校验 {report.checked} 个事件，与 {report.checkpoints} 个签名检查点一致。")
