@@ -101,8 +101,8 @@ def _signal_group(process: subprocess.Popen, sig) -> None:
 
 def production_env(*, database_url: str, redis_url: str, s3_port: int, web_port: int, workdir: Path) -> dict[str, str]:
     """Production settings (DEBUG unset) with this stack's addresses; the ID-number keys are the
-    test process's own, so the servers read what the test wrote."""
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "IDNUMBER_KEYS", "IDNUMBER_INDEX_KEY")
+    test process's own (and its audit chain keys), so the servers read what the test wrote."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "IDNUMBER_KEYS", "IDNUMBER_INDEX_KEY", "AUDIT_CHAIN_KEYS")
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings",
