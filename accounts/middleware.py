@@ -69,6 +69,9 @@ class SecurityPolicyMiddleware:
         if duty_of(user) is not None and not path.startswith(ADMINISTRATOR_PREFIXES):
             if path == "/":
                 return redirect("accounts:administration")
+            if _is_api(request):
+                return JsonResponse({"code": "permission_denied", "message": "三员账号不能访问业务数据。", "fields": {}},
+                                    status=403, json_dumps_params={"ensure_ascii": False})
             return render(request, "accounts/administrator_only.html", status=403)
         reason = must_change_password(user)
         if reason and path not in (reverse("password_change"), reverse("logout")) and not path.startswith("/static/"):

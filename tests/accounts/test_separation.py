@@ -25,6 +25,8 @@ def test_no_administrator_reads_or_acts_on_a_case(administrators, client_of, hou
         assert response.status_code == 403, url
         assert "三员" in response.content.decode()
     assert client.post(f"/cases/{household_a.pk}/", {"transition": "submit"}).status_code == 403
+    api = client.get("/api/v1/households/")
+    assert api.status_code == 403 and api.json()["code"] == "permission_denied"
     assert grants_of(administrators[duty]) == {}  # no post: no scope, no step of any flow
 
 
