@@ -184,3 +184,23 @@ def test_only_the_security_administrator_resets_second_factors(cast, administrat
     url = reverse("accounts:security_user", args=[cast["clerk_a"].pk])
     for who in (administrators["system"], administrators["audit"], cast["county_office"]):
         assert client_of(who).post(url, {"action": "reset", "reason": "x"}).status_code == 403
+
+
+def test_the_security_administrators_list_shows_who_is_enrolled_in_the_same_queries_for_any_count(
+        cast, administrators, client_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    confirmed_device(cast["clerk_a"])
+    security = client_of(administrators["security"])
+    url = reverse("accounts:security_users")
+    with CaptureQueriesContext(connection) as few:
+        page = security.get(url, {"q": "clerk"}).content.decode()
+    assert "已绑定" in page and "未绑定" in page
+    from django.contrib.auth import get_user_model
+
+    for n in range(8):
+        get_user_model().objects.create_user(f"clerk_extra{n}", password="pw-for-tests-1")
+    with CaptureQueriesContext(connection) as many:
+        security.get(url, {"q": "clerk"})
+    assert len(many.captured_queries) == len(few.captured_queries)
