@@ -244,6 +244,12 @@ WORKFLOW_DEADLINE_DAYS = env.json("WORKFLOW_DEADLINE_DAYS", default={})
 CELERY_BEAT_SCHEDULE = {
     "close-due-notices": {"task": "workflows.tasks.close_due_notices", "schedule": 3600.0},
 }
+# The documents owed by committed moves (workflows/outbox.py) are drained every few minutes: what a
+# process killed after a commit left behind, and the retries whose back-off has passed.
+CELERY_BEAT_SCHEDULE["render-pending-documents"] = {
+    "task": "workflows.tasks.render_pending", "schedule": env.float("DOCUMENTS_RENDER_PENDING_INTERVAL", default=300.0),
+}
+DOCUMENTS_RENDER_MAX_ATTEMPTS = env.int("DOCUMENTS_RENDER_MAX_ATTEMPTS", default=5)  # then 生成失败, 重新生成 by hand
 
 # Audit: trust X-Forwarded-For only behind a known reverse proxy.
 AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from workflows.households.batches import close_due_notices as close
 from workflows.households.paperwork import render_lifecycle_documents  # noqa: F401  (registers the task)
+from workflows.outbox import render_owed, render_pending  # noqa: F401  (registers the tasks)
 from workflows.urlconf import ensure_urlconf
 
 

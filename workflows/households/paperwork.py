@@ -1,14 +1,18 @@
 """The documents the lifecycle leaves behind, generated through the documents engine once the
 move that calls for them has committed (docs/architecture.md decision 4: a failed render never undoes an
-approved step; it is retried from the household page)."""
+approved step; it is retried from the household page).
+
+Each document owed is first written as an outbox row (documents.RenderOrder, workflows/outbox.py)
+in the move's own transaction, so a process that dies between the commit and the render leaves it
+owed, shown on the case page and rendered by the periodic drain or `manage.py render_pending`."""
 
 import logging
 
 from celery import shared_task
-from django.db import transaction
 
 from audit.log import record
 from registry.models import Household
+from workflows import outbox
 from workflows.households import stages
 from workflows.households.rendering import render_lifecycle_document
 from workflows.urlconf import ensure_urlconf
@@ -23,37 +27,42 @@ def after_leaving(household, stage_code: str, actor) -> None:
     kinds = [k for k in stages.STAGES[stage_code].documents if k not in BATCH_DOCUMENTS]
     if kinds:
         household_id, actor_id = household.pk, getattr(actor, "pk", None)
-        transaction.on_commit(lambda: _render_each(kinds, actor_id, household_ids=[household_id], single=True))
+        _owe(kinds, actor_id, household_ids=[household_id], single=True)
 
 
 def after_review_meeting(meeting, actor) -> None:
     ids = list(meeting.votes.values_list("household_id", flat=True))
-    transaction.on_commit(lambda: _render_each(["review_record"], actor.pk, household_ids=ids,
-                                               meeting_id=meeting.pk))
+    _owe(["review_record"], actor.pk, household_ids=ids, meeting_id=meeting.pk)
 
 
 def after_notice_posted(batch, actor) -> None:
     ids = list(batch.households.values_list("pk", flat=True))
-    transaction.on_commit(lambda: _render_each(["public_notice"], actor.pk, household_ids=ids,
-                                               start_date=batch.posted_on.isoformat(),
-                                               days=(batch.ends_on - batch.posted_on).days + 1))
+    _owe(["public_notice"], actor.pk, household_ids=ids, start_date=batch.posted_on.isoformat(),
+         days=(batch.ends_on - batch.posted_on).days + 1)
 
 
 def after_notice_closed(batch) -> None:
     ids = list(batch.households.values_list("pk", flat=True))
-    transaction.on_commit(lambda: _render_each(["notice_result"], None, household_ids=ids, batch_id=batch.pk))
+    _owe(["notice_result"], None, household_ids=ids, batch_id=batch.pk)
 
 
-def _render_each(kinds, actor_id, *, household_ids, single=False, **options):
-    """Hand the renders to Celery: a worker when REDIS_URL is set, inline (eager) otherwise."""
-    render_lifecycle_documents.delay(list(kinds), actor_id, list(household_ids), single, options)
+def _owe(kinds, actor_id, *, household_ids, single=False, **options):
+    """The outbox rows, in the move's transaction; after commit Celery renders them: a worker when
+    REDIS_URL is set, inline (eager) otherwise."""
+    outbox.owe_household(list(kinds), actor_id, list(household_ids), single=single, options=options,
+                         dispatch=lambda ids: render_lifecycle_documents.delay(list(kinds), actor_id,
+                                                                                list(household_ids), single,
+                                                                                options, order_ids=ids))
 
 
 # The task's name is what the broker stores: it stays the same wherever the function lives.
 @shared_task(name="workflows.tasks.render_lifecycle_documents")
-def render_lifecycle_documents(kinds, actor_id, household_ids, single, options):
-    """The documents a committed lifecycle move calls for, in a worker (or inline when eager)."""
+def render_lifecycle_documents(kinds, actor_id, household_ids, single, options, order_ids=None):
+    """The documents a committed lifecycle move calls for, in a worker (or inline when eager): the
+    outbox rows `order_ids` (messages queued before the outbox: rendered directly)."""
     ensure_urlconf()
+    if order_ids is not None:
+        return outbox.drain(ids=order_ids)
     render_now(kinds, actor_id, household_ids, single, options)
 
 

@@ -4,11 +4,11 @@ step; the failure is an audit event and the document can be generated again)."""
 
 import logging
 
-from django.db import transaction
 
 from audit.log import record
 from registry.models import ResettlementSite
 from registry.models import SiteStage as T
+from workflows import outbox
 from workflows.sites import stages as site_stages
 from workflows.sites.document_types import render_site_document
 
@@ -31,8 +31,10 @@ def after_return(site, stage_code: str, round_: int, actor) -> None:
 
 
 def _schedule(site, kinds, actor, round_):
-    site_id, actor_id = site.pk, getattr(actor, "pk", None)
-    transaction.on_commit(lambda: render_each(kinds, actor_id, site_id, round_))
+    """One outbox row per document in the move's transaction (workflows/outbox.py), rendered after
+    commit; a process that dies in between leaves them owed for the drain."""
+    outbox.owe_site(kinds, getattr(actor, "pk", None), site,
+                    options_for=lambda kind: {"round": round_} if kind in PER_ROUND and round_ is not None else {})
 
 
 def render_each(kinds, actor_id, site_id, round_=None):
