@@ -9,6 +9,7 @@ from tests.factories import HouseholdFactory
 from tests.workflows.conftest import days_ago, upload
 from tests.workflows.test_walk import approve
 from workflows import worklist
+from workflows.acting import Refused
 from workflows.households import batches
 
 
@@ -48,3 +49,17 @@ def test_after_the_meeting_the_clerk_sees_the_households_waiting_for_the_notice(
         files={"meeting_minutes_scan": upload("minutes.png"), "sign_in_sheet": upload("sign.png")})
     assert [(w.kind, w.households) for w in worklist.village_work(officials["clerk_a"])] == [("notice_batch", 1)]
     assert worklist.village_work(officials["head_a"]) == []
+
+
+def test_a_vote_over_the_meeting_names_the_household_and_its_figures(officials, give, areas):
+    first, second = in_review(areas, officials, give), in_review(areas, officials, give)
+    try:
+        batches.record_review_meeting(
+            village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(1), place="村委会",
+            expected_members=21, present_members=20,
+            votes=[batches.Vote(first.pk, 15, 2, 1), batches.Vote(second.pk, 15, 5, 3)],
+            files={"meeting_minutes_scan": upload("minutes.png"), "sign_in_sheet": upload("sign.png")})
+    except Refused as refused:
+        messages = [v.message for v in refused.violations if v.code == "bad_vote"]
+    assert messages == [f"{second.number}：同意15、反对5、弃权3，合计23票，超过实到人数20人。"]
+    assert type(first).objects.get(pk=first.pk).stage == S.REVIEW  # nothing recorded

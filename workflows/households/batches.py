@@ -94,12 +94,16 @@ def record_review_meeting(*, village, actor, held_on: date, place: str, expected
             errors.append(Violation("place_required", "place", "须填写会议地点。"))
         if not votes:
             errors.append(Violation("no_votes", "votes", "须至少对一户进行表决。"))
-        for vote in votes:
-            if min(vote.agree, vote.against, vote.abstain) < 0 or \
-                    vote.agree + vote.against + vote.abstain > present_members:
-                errors.append(Violation("bad_vote", "votes",
-                                        "每户的同意、反对、弃权票之和不能超过实到人数，且不能为负数。"))
-                break
+        bad = [v for v in votes if min(v.agree, v.against, v.abstain) < 0
+               or v.agree + v.against + v.abstain > present_members]
+        numbers = dict(Household.objects.filter(pk__in=[v.household_id for v in bad]).values_list("pk", "number"))
+        for vote in bad:  # each household by its number, with its figures (a form lists many)
+            total = vote.agree + vote.against + vote.abstain
+            errors.append(Violation(
+                "bad_vote", "votes",
+                f"{numbers.get(vote.household_id, vote.household_id)}：同意{vote.agree}、反对{vote.against}、"
+                f"弃权{vote.abstain}，" + ("票数不能为负数。" if min(vote.agree, vote.against, vote.abstain) < 0
+                                         else f"合计{total}票，超过实到人数{present_members}人。")))
         errors += evidence.missing_uploads(stages.STAGES[S.REVIEW].evidence, files)
         if errors:
             raise Refused(errors)
