@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .access import acting_post_required as acting
-from .views import batches, bulk, case, inbox, printing, site, site_entries
+from .views import batches, bulk, case, inbox, owed, printing, site, site_entries
 
 app_name = "approvals"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("cases/<int:pk>/removal/request/", acting(case.removal_request), name="removal_request"),
     path("cases/<int:pk>/removal/decide/", acting(case.removal_decide), name="removal_decide"),
     path("evidence/<int:pk>/thumbnail/", case.evidence_thumbnail, name="evidence_thumbnail"),
+    # 待生成文书: what committed moves still owe (workflows/outbox.py), with 重新生成.
+    path("work/owed-documents/", owed.owed_list, name="owed_documents"),
+    path("work/owed-documents/<int:pk>/regenerate/", acting(owed.owed_regenerate), name="owed_regenerate"),
     # 安置点.
     path("site-cases/<int:pk>/", site.site_detail, name="site"),
     path("site-cases/<int:pk>/decide/", acting(site.site_decide), name="site_decide"),

@@ -98,6 +98,7 @@ def params_for(name: str, route: str, world: dict) -> dict:
         "approvals:version_pdf": {"pk": world["version"].pk},
         "approvals:render_progress": {"pk": world["render_batch"]},
         "approvals:render_merged": {"pk": world["render_batch"]},
+        "approvals:owed_regenerate": {"pk": world["owed_order"]},
         "archive:file_detail": {"pk": first_pk("archive.ArchiveFile")},
         "archive:file_catalogue": {"pk": first_pk("archive.ArchiveFile")},
         "archive:file_cover": {"pk": first_pk("archive.ArchiveFile")},
@@ -153,6 +154,9 @@ def world(officials, give, areas, household):
     render_batch = RenderBatch.objects.create(doc_type="application_form", household_ids=[household.pk], total=1,
                                               started_by=officials["clerk_a"])
     site = SiteFactory(area=areas["county"])
+    owed_order = apps.get_model("documents", "RenderOrder").objects.create(
+        lifecycle="household", doc_type="application_form", area_code=household.area_code, household=household,
+        household_ids=[household.pk], actor=officials["clerk_a"])
     finding = findings.file_finding(actor=officials["auditor"], area_code=household.area_code, household=household,
                                     category="relocation", description="旧房未拆", attachments=[upload()],
                                     responsible_role="role_village_clerk", deadline=timezone.localdate())
@@ -162,6 +166,7 @@ def world(officials, give, areas, household):
         "meeting": ReviewMeeting.objects.get().pk, "objection": objection.pk, "document": document,
         "version": DocumentVersion.objects.filter(document=document).first(), "render_batch": render_batch.pk,
         "evidence": Evidence.objects.filter(household=household).order_by("pk").first().pk, "finding": finding,
+        "owed_order": owed_order.pk,
     }
     job, code = [], []
     world["export_job"] = lambda: job[0] if job else job.append(export_job(world)) or job[0]
