@@ -122,3 +122,23 @@ def test_a_process_killed_with_sigkill_after_the_commit_leaves_the_document_owed
     [document] = Document.objects.filter(site=site)
     assert document.serial == 1 and document.number.endswith("第1号")
     assert outbox.owed_for(site=site) == []
+
+
+# Every document type can be generated again -------------------------------------------------------
+
+from documents.services import regenerate_document  # noqa: E402
+from tests.workflows.test_documents import family, named, walk  # noqa: E402, F401
+
+
+def test_every_document_of_a_walked_case_and_site_can_be_generated_again_with_its_number(
+        named, give, areas, family, site, site_officials, django_capture_on_commit_callbacks):  # noqa: F811
+    walk(family, named, give, areas, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        walk_site(site, site_officials, to=T.FOLLOW_UP)
+    documents = list(Document.objects.filter(households=family)) + list(Document.objects.filter(site=site))
+    kinds = {d.doc_type for d in documents}
+    assert len(kinds) >= 12, kinds
+    for document in documents:
+        actor = named["county_office"]
+        version = regenerate_document(document, actor=actor, reason="重新生成核对")
+        assert version.version == 2 and Document.objects.get(pk=document.pk).number == document.number
