@@ -74,3 +74,20 @@ def test_a_site_of_another_township_is_404_for_a_township_reviewer(client, cast,
     site = SiteFactory(area=areas["other_town"])
     url = reverse("admin:registry_resettlementsite_change", args=[site.pk])
     assert as_official(client, cast, "reviewer").get(url).status_code == 404
+
+
+def test_the_plan_cannot_be_cut_below_the_households_already_at_the_site(client, cast, areas):
+    from tests.factories import HouseholdFactory
+
+    site = SiteFactory(area=areas["town"], planned_units=5, planned_persons=20)
+    for _ in range(3):
+        HouseholdFactory(village=areas["village_a"], resettlement_mode="centralised", site=site, scattered_location="")
+    url = reverse("admin:registry_resettlementsite_change", args=[site.pk])
+    data = site_post(areas["town"], code=site.code, name=site.name, kind=site.kind, location="",
+                     planned_units="2", planned_persons="20", planned_funds="0")
+    response = as_official(client, cast, "county_office").post(url, data)
+    assert response.status_code == 200
+    assert "该安置点已安排3户，计划安置套数不能少于3套。" in response.content.decode()
+    assert ResettlementSite.objects.get(pk=site.pk).planned_units == 5
+    data["planned_units"] = "3"
+    assert as_official(client, cast, "county_office").post(url, data).status_code == 302
