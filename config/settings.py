@@ -292,6 +292,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 _proxy_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
 if _proxy_header:
     SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
+# /healthz: a document owed (documents.RenderOrder) longer than this (seconds) makes it "degraded".
+OPS_OUTBOX_MAX_AGE = env.int("OPS_OUTBOX_MAX_AGE", default=900)
 # All processes on one machine with local files (ops.W002 otherwise warns once REDIS_URL is set).
 OPS_SINGLE_MACHINE = env.bool("OPS_SINGLE_MACHINE", default=False)
 # A PostgreSQL streaming replica for pages that only read (ops/replica.py; docs/scaling.md).

@@ -7,8 +7,9 @@ process (queued while no worker runs, rendered once one starts) and stored in th
 every part; `manage.py backup` reads every object back from the S3 server.
 
 PostgreSQL only (`postgres` marker: skipped on SQLite with that reason): the servers share the
-test database with this process, and SQLite's test database lives in memory. Documents are still
-handed to Celery after the transaction commits (issue 15's outbox has not landed)."""
+test database with this process, and SQLite's test database lives in memory. The document a move
+owes is an outbox row (documents.RenderOrder, issue 15) written with the move; the worker renders
+it from the Celery message sent after commit."""
 
 import hashlib
 import html.parser
@@ -23,7 +24,7 @@ from botocore.config import Config
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
-from documents.models import Document, Evidence
+from documents.models import Document, Evidence, RenderOrder
 from registry.models import AreaLevel, Household
 from tests.conftest import make_official
 from tests.factories import AreaFactory, HouseholdFactory
@@ -207,12 +208,18 @@ def test_the_production_stack_moves_a_case_and_the_worker_renders_its_pdf_into_s
     assert Household.objects.get(pk=by_api.pk).stage == "review"
     time.sleep(3)
     assert application_form(by_api.pk) is None, "rendered inline: the web process must only queue it"
+    owed = RenderOrder.objects.get(doc_type="application_form", household_id=by_api.pk)
+    assert owed.status == RenderOrder.Status.OWED  # the outbox row, committed with the move
     assert broker.llen("celery") >= 1  # waiting in Redis for a worker
+    health = requests.get(f"{url}/healthz", timeout=30).json()
+    assert health["checks"]["outbox"]["owed"] >= 1 and health["checks"]["celery"]["ok"] is False
 
     stack.start("worker", processes["worker"])
     api_document = deadline.wait_for("the worker's PDF", lambda: application_form(by_api.pk), within=180, every=1)
     assert "Task " + RENDER_TASK in stack.log("worker") and "received" in stack.log("worker")
     assert RENDER_TASK not in stack.log("web")
+    owed.refresh_from_db()
+    assert owed.status == RenderOrder.Status.DONE and api_document.versions.get().pk in owed.version_ids
 
     # 2. Through the web page: the second household, with the worker running.
     upload_evidence(session, url, by_web.pk)
@@ -242,7 +249,8 @@ def test_the_production_stack_moves_a_case_and_the_worker_renders_its_pdf_into_s
     health = requests.get(f"{url}/healthz", timeout=30)
     body = health.json()
     assert health.status_code == 200 and body["status"] == "ok", body
-    for part in ("database", "storage", "cache", "redis", "celery", "integrity", "document_renders"):
+    assert body["checks"]["outbox"]["owed"] == 0
+    for part in ("database", "storage", "cache", "redis", "celery", "integrity", "outbox"):
         assert body["checks"][part]["ok"] is True, (part, body)
     assert stack.log("web").count('"logger": "gunicorn.access"') >= 10  # JSON lines with the request id
 
