@@ -2,7 +2,8 @@
 # make prod: the production stack on this machine — gunicorn, a Celery worker and Celery beat on
 # Redis, PostgreSQL, and S3 storage on a local SeaweedFS (or local files) — with production
 # settings (DEBUG off). Variables come from the environment, else from var/prod.env, which is
-# written on the first run with new random keys (keep it: the ID-number keys decrypt the data).
+# written on the first run with new random keys (keep it: the ID-number keys decrypt the data, the
+# audit chain keys verify the log).
 #   PROD_STORAGE=s3 (default) | local      DATABASE_URL, REDIS_URL, GUNICORN_BIND override
 # Stop with Ctrl+C: honcho stops every process.
 set -euo pipefail
@@ -44,6 +45,10 @@ else:
     lines.append("OPS_SINGLE_MACHINE=1")
 open(path, "w").write("\n".join(lines) + "\n")
 PY
+fi
+# A file written before the audit chain was keyed gets its key now (kept with the others).
+if ! grep -q '^AUDIT_CHAIN_KEYS=' "$ENV_FILE"; then
+    echo "AUDIT_CHAIN_KEYS=a$(.venv/bin/python -c 'import secrets; print(f"{secrets.randbelow(900) + 100}:{secrets.token_hex(32)}")')" >> "$ENV_FILE"
 fi
 # Variables already in the environment win over the file.
 while IFS= read -r line; do
