@@ -98,12 +98,12 @@ def test_a_file_replaced_together_with_its_rows_hashes_is_named_by_the_audit_eve
     with open(path, "rb") as f:
         digests = digest_stream(f)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE documents_evidence DISABLE TRIGGER USER")
+        if connection.vendor == "postgresql":  # as a superuser would: the write-once trigger skipped
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute("UPDATE documents_evidence SET size = %s, sha256 = %s, sm3 = %s WHERE id = %s",
                        [digests.size, digests.sha256, digests.sm3, item.pk])
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE documents_evidence ENABLE TRIGGER USER")
+            cursor.execute("SET session_replication_role = DEFAULT")
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("verify_storage", stdout=out)
