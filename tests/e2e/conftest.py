@@ -14,25 +14,13 @@ from PIL import Image
 
 from tests.second_factor import code_for
 
+# Playwright's sync API runs an event loop in this thread (the session's browser keeps it running for
+# the rest of the worker, other tests included); the ORM calls the tests make are still plain
+# synchronous calls. tests/ops keeps this out of its `check --deploy` subprocess.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "pw-for-tests-1"  # tests/conftest.py make_official
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    """Playwright's sync API runs an event loop in this thread; the ORM calls a browser test makes
-    (its body and its database teardown) are still plain synchronous calls. Allowed around these
-    tests only: left in the environment, it reached the `manage.py check --deploy` subprocess of
-    later tests in the same worker (async.E001)."""
-    here = Path(__file__).resolve().parent
-    inside = here in Path(str(item.path)).resolve().parents
-    if inside:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        yield
-    finally:
-        if inside:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
