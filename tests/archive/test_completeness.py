@@ -30,7 +30,7 @@ def test_a_walked_household_lacks_nothing_and_a_removed_item_is_found(
     sheet = load_workbook(io.BytesIO(client.get("/archive/completeness/?format=xlsx").content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("类型", "搬迁户编号/安置点", "安置方式", "区划代码", "已过阶段", "缺少的材料")
-    assert ["搬迁户", family.number, "分散安置", "审核", "签字搬迁协议"] in [[r[0], r[1], r[2], r[4], r[5]] for r in rows]
+    assert ["搬迁户", family.number, "分散安置", "开工", "签字搬迁协议"] in [[r[0], r[1], r[2], r[4], r[5]] for r in rows]
 
     client.force_login(named["clerk_b"])
     assert family.number not in client.get("/archive/completeness/").content.decode()

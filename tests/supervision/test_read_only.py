@@ -98,6 +98,7 @@ def params_for(name: str, route: str, world: dict) -> dict:
         "approvals:version_pdf": {"pk": world["version"].pk},
         "approvals:render_progress": {"pk": world["render_batch"]},
         "approvals:render_merged": {"pk": world["render_batch"]},
+        "approvals:print_for_signing": {"pk": h.pk, "doc_type": "acceptance_form"},
         "approvals:owed_regenerate": {"pk": world["owed_order"]},
         "archive:file_detail": {"pk": first_pk("archive.ArchiveFile")},
         "archive:file_catalogue": {"pk": first_pk("archive.ArchiveFile")},
