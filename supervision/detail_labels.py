@@ -51,6 +51,8 @@ DETAIL_LABELS = {
     # sign-in and the three administrators (accounts/)
     "failures": "连续失败次数", "locked_until": "锁定至", "remaining": "剩余备用验证码", "count": "数量",
     "idle_seconds": "未操作时长（秒）", "duty": "职责", "device": "验证器", "password_attempts": "清除的密码失败记录",
+    # the documents outbox (workflows/outbox.py)
+    "order": "待生成文书编号", "attempts": "已尝试次数",
 }
 
 VIA_LABELS = {"api": "接口", "web": "网页", "manage.py": "管理命令", "admin": "管理后台", "system": "系统"}
