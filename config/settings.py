@@ -111,7 +111,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Guardian's own backend matches exact objects only; a county grant must cover its villages,
-# so our prefix backend replaces it on purpose (DESIGN.md decision 1).
+# so our prefix backend replaces it on purpose (docs/architecture.md decision 1).
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 GUARDIAN_USER_OBJ_PERMS_MODEL = "registry.AreaUserGrant"
 GUARDIAN_GROUP_OBJ_PERMS_MODEL = "registry.AreaGroupGrant"
@@ -205,7 +205,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Encryption at rest of ID numbers (DESIGN.md decision 8).
+# Encryption at rest of ID numbers (docs/architecture.md decision 8).
 # IDNUMBER_KEYS: "kid:hex32,kid2:hex32" (16-byte SM4 keys); the first one encrypts new values.
 # IDNUMBER_INDEX_KEY: hex key of the HMAC-SM3 blind index (never rotated without a re-index).
 _DEV_ID_KEYS = "dev1:000102030405060708090a0b0c0d0e0f"
@@ -227,7 +227,7 @@ AUDIT_CHAIN_KEYS = env.str("AUDIT_CHAIN_KEYS", default=_DEV_AUDIT_KEYS if DEBUG 
 if not AUDIT_CHAIN_KEYS:
     raise environ.ImproperlyConfigured("AUDIT_CHAIN_KEYS 未设置：生产环境必须提供审计链密钥（见 docs/production.md）。")
 
-# Policy numbers (DOMAIN.md §2). Defaults are the sources' figures; a province may tighten them.
+# Policy numbers (docs/domain.md §2). Defaults are the sources' figures; a province may tighten them.
 POLICY_MAX_FLOOR_AREA_PER_PERSON = env.str("POLICY_MAX_FLOOR_AREA_PER_PERSON", default="25")  # m², seed 002
 POLICY_MAX_SELF_FUNDING = env.str("POLICY_MAX_SELF_FUNDING", default="10000")  # yuan per household, seed 002
 POLICY_NOTICE_MIN_DAYS = env.int("POLICY_NOTICE_MIN_DAYS", default=7)  # 公示 period, usual practice
@@ -478,7 +478,7 @@ EVIDENCE_MAX_ASPECT_RATIO = env.int("EVIDENCE_MAX_ASPECT_RATIO", default=20)
 # The public /verify/ page: requests per address (the codes are bearer tokens; no guessing them).
 DOCUMENTS_VERIFY_RATE = env.str("DOCUMENTS_VERIFY_RATE", default="60/minute")
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images from our own files only
-# (no CDN anywhere, DESIGN.md); inline style attributes are still used by some templates, inline
+# (no CDN anywhere, docs/architecture.md); inline style attributes are still used by some templates, inline
 # scripts by none. The QR codes are inline SVG; evidence previews and PDFs come from our views.
 from csp.constants import NONE, SELF  # noqa: E402
 
