@@ -74,24 +74,42 @@ def step_label(code, scope: str = "household") -> str | None:
 
 
 def _model_name(target_type: str) -> str:
+    """The record's Chinese name (a lifecycle's proxy reads as its registry model: 搬迁户, 安置点)."""
     try:
-        return str(apps.get_model(target_type)._meta.verbose_name)
+        return str(apps.get_model(target_type)._meta.concrete_model._meta.verbose_name)
     except (LookupError, ValueError):
         return "对象"
 
 
+# What names a record better than its id: a household its number, a site its name, a document
+# version its 文号 (the lifecycles' proxy models count as their registry model).
+_TARGET_NAMES = {"registry.household": "number", "registry.resettlementsite": "name",
+                 "documents.documentversion": "document__number"}
+
+
+def _named_by(target_type: str):
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None, None
+    concrete = model._meta.concrete_model
+    return concrete, _TARGET_NAMES.get(concrete._meta.label_lower)
+
+
 def target_labels(events) -> None:
     """Set `target_label` on each audit event as an official reads it — the kind of record by its
-    Chinese name, a household by its number, a site by its name, anything else by its number
-    (two queries however many events)."""
-    wanted = {"registry.household": "number", "registry.resettlementsite": "name"}
+    Chinese name, then a household's number, a site's name, a document's 文号, or else its number
+    (one query per kind of record on the page)."""
+    ids: dict[str, set] = {}
+    for e in events:
+        if e.target_type and str(e.target_id).isdigit():
+            ids.setdefault(e.target_type, set()).add(str(e.target_id))
     names = {}
-    for target_type, field in wanted.items():
-        ids = {e.target_id for e in events if e.target_type == target_type and str(e.target_id).isdigit()}
-        if ids:
-            model = apps.get_model(target_type)
-            names[target_type] = {str(pk): value for pk, value in model.objects.filter(pk__in=ids)
-                                  .values_list("pk", field)}
+    for target_type, wanted in ids.items():
+        model, field = _named_by(target_type)
+        if field:
+            names[target_type] = {str(pk): value for pk, value in
+                                  model.objects.filter(pk__in=wanted).values_list("pk", field)}
     for e in events:
         if not e.target_type:
             e.target_label = ""
