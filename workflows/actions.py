@@ -57,14 +57,13 @@ def _merge(found: list[Violation], more) -> list[Violation]:
 
 # Households ---------------------------------------------------------------------------------
 
-def _steps_open_to(user, household, done) -> list[stages.Step]:
-    """The current stage's steps the user holds the post for, not done in this round, whose
-    predecessors are done (a joint sign-off has none)."""
-    stage = stages.STAGES.get(household.stage)
+def _open_steps(user, case, stage, done) -> list:
+    """The stage's steps the user holds the post for over the case, not done in this round, whose
+    predecessors are done (a joint sign-off has none) — for households and sites alike."""
     if stage is None:
         return []
     return [step for index, step in enumerate(stage.steps)
-            if step.code not in done and acting.acting_role(user, step.roles, household) is not None
+            if step.code not in done and acting.acting_role(user, step.roles, case) is not None
             and (stage.joint or all(s.code in done for s in stage.steps[:index]))]
 
 
@@ -96,7 +95,7 @@ def household_actions(user, household) -> list[Action]:
         done = conditions.approved_steps(household)
         tasks = {t.flow_task.name: t for t in open_tasks_of(household)}
         result = [_household_step(user, household, step, done, tasks.get(step.code))
-                  for step in _steps_open_to(user, household, done)]
+                  for step in _open_steps(user, household, stages.STAGES.get(household.stage), done)]
     pending = household_service.pending_removal(household)
     removable = household.stage in [s.code for s in stages.HOUSEHOLD_STAGES if s.removable]
     request, approval = stages.REMOVAL_REQUEST, stages.REMOVAL_APPROVAL
@@ -146,11 +145,7 @@ def site_actions(user, site) -> list[Action]:
     tasks = {t.flow_task.name: t for t in open_tasks_of(site)}
     can_return = site_stages.previous_stage(site.stage) is not None
     result = []
-    for index, step in enumerate(stage.steps):
-        if step.code in done or acting.acting_role(user, step.roles, site) is None:
-            continue
-        if not stage.joint and any(s.code not in done for s in stage.steps[:index]):
-            continue
+    for step in _open_steps(user, site, stage, done):
         unmet = site_conditions.missing_evidence(site, step.evidence)
         moves_to = None
         if set(stage.step_codes) <= done | {step.code}:

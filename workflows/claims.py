@@ -65,12 +65,6 @@ def _data(held: Held, **extra) -> dict:
             "round": getattr(case, "stage_round", None), **extra}
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return display_name(user)
-
-
 def claim(task_id, *, actor, request=None) -> Task:
     """The actor takes an unheld task of their post in their area."""
     with transaction.atomic():
@@ -82,7 +76,7 @@ def claim(task_id, *, actor, request=None) -> Task:
         if task.owner_id == actor.pk:
             refuse("already_handled", "您已领取该任务。", cls=AlreadyHandled)
         if task.owner_id is not None or task.status != STATUS.NEW:
-            refuse("already_handled", f"该任务已由{_name(task.owner)}领取。", cls=AlreadyHandled)
+            refuse("already_handled", f"该任务已由{display_name(task.owner)}领取。", cls=AlreadyHandled)
         task.assigned = timezone.now()
         _activation(task).assign(actor)
         record(actor, "task.claim", held.household, _data(held), request=request)
@@ -119,7 +113,7 @@ def reassign(task_id, *, actor, to_user, reason: str = "", request=None) -> Task
         if target is None or acting_role(target, (held.role,), held.household) is None:
             refuse("not_eligible", "改派对象须为在本辖区担任该岗位的在岗人员。", field="to_user")
         if task.owner_id == target.pk:
-            refuse("already_handled", f"该任务已由{_name(target)}办理，无需改派。", field="to_user", cls=AlreadyHandled)
+            refuse("already_handled", f"该任务已由{display_name(target)}办理，无需改派。", field="to_user", cls=AlreadyHandled)
         previous = task.owner
         task.assigned = timezone.now()
         activation = _activation(task)
