@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("approvals.urls")),
     path("", include("archive.urls")),
     path("", include("supervision.urls")),
+    path("", include("intake.urls")),
 ]
