@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "supervision",
     "approvals",
     "archive",
+    "aftercare",
     "intake",
     # After registry: its admin hands registry's user, group and area pages to the three
     # administrators (accounts/admin.py re-registers them).

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("approvals.urls")),
     path("", include("archive.urls")),
     path("", include("supervision.urls")),
+    path("", include("aftercare.urls")),
     path("", include("intake.urls")),
 ]

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 GROUND = {"audit", "registry"}
 # app: the apps it may import. Floors from the ground up: audit ← registry ← accounts ← documents
-# ← workflows ← archive, supervision, intake ← approvals, api ← ops, config.
+# ← workflows ← archive, supervision, intake, aftercare ← approvals, api ← ops, config.
 MAY_IMPORT = {
     "audit": set(),
     "registry": {"audit"},
@@ -23,16 +23,17 @@ MAY_IMPORT = {
     "workflows": {"audit", "registry", "accounts", "documents"},
     "archive": {"audit", "registry", "accounts", "documents", "workflows"},
     "supervision": {"audit", "registry", "accounts", "documents", "workflows"},
+    "aftercare": {"audit", "registry", "accounts", "documents", "workflows"},
     "intake": {"audit", "registry", "accounts", "documents", "workflows"},
     "approvals": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
     "api": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
     "ops": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "intake",
-            "config"},
+            "aftercare", "config"},
     "config": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "intake",
-               "approvals", "api", "ops"},
+               "aftercare", "approvals", "api", "ops"},
 }
 NO_INNER_IMPORTS = ("audit", "registry", "documents", "workflows", "archive", "supervision", "intake", "approvals",
-                    "api")
+                    "api", "aftercare")
 
 
 def _apps(root: Path = ROOT) -> list[str]:

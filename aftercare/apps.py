@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AftercareConfig(AppConfig):
+    """后续扶持 and 防返贫 (docs/formats.md §3): employment, quarterly income, support plans,
+    continuity, risks and site safety, on the floor beside archive and supervision."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "aftercare"
+    verbose_name = "后续扶持"
