@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "archive",
     "aftercare",
     "intake",
+    "monitoring",
     # After registry: its admin hands registry's user, group and area pages to the three
     # administrators (accounts/admin.py re-registers them).
     "accounts",

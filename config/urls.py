@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("ops.urls")),  # /healthz for load balancers
+    # The cockpit is the home page (monitoring/views.py): before registry, whose plain list it replaces.
+    path("", include("monitoring.urls")),
     path("", include("registry.urls")),
     path("", include("documents.urls")),
     path("", include("approvals.urls")),

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 GROUND = {"audit", "registry"}
 # app: the apps it may import. Floors from the ground up: audit ← registry ← accounts ← documents
-# ← workflows ← archive, supervision, intake, aftercare ← approvals, api ← ops, config.
+# ← workflows ← archive, supervision, intake, aftercare ← monitoring ← approvals, api ← ops, config.
 MAY_IMPORT = {
     "audit": set(),
     "registry": {"audit"},
@@ -25,15 +25,16 @@ MAY_IMPORT = {
     "supervision": {"audit", "registry", "accounts", "documents", "workflows"},
     "aftercare": {"audit", "registry", "accounts", "documents", "workflows"},
     "intake": {"audit", "registry", "accounts", "documents", "workflows"},
+    "monitoring": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
     "approvals": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
     "api": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
     "ops": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "intake",
-            "aftercare", "config"},
+            "aftercare", "monitoring", "config"},
     "config": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "intake",
-               "aftercare", "approvals", "api", "ops"},
+               "aftercare", "monitoring", "approvals", "api", "ops"},
 }
 NO_INNER_IMPORTS = ("audit", "registry", "documents", "workflows", "archive", "supervision", "intake", "approvals",
-                    "api", "aftercare")
+                    "api", "aftercare", "monitoring")
 
 
 def _apps(root: Path = ROOT) -> list[str]:
