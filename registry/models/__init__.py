@@ -1,4 +1,4 @@
-from .areas import PREFIX_LENGTH, AdminArea, AreaGroupGrant, AreaLevel, AreaUserGrant, level_of_code
+from .areas import PREFIX_LENGTH, AdminArea, AreaGroupGrant, AreaLevel, AreaUserGrant, HouseholdSequence, level_of_code
 from .households import (
     EMPLOYED,
     LABOUR_WITH_ABILITY,
@@ -16,7 +16,7 @@ from .households import (
 from .sites import ResettlementSite, SiteKind, SiteStage
 
 __all__ = [
-    "PREFIX_LENGTH", "AdminArea", "AreaGroupGrant", "AreaLevel", "AreaUserGrant", "level_of_code",
+    "PREFIX_LENGTH", "AdminArea", "AreaGroupGrant", "AreaLevel", "AreaUserGrant", "HouseholdSequence", "level_of_code",
     "EMPLOYED", "LABOUR_WITH_ABILITY", "Employment", "Household", "HouseholdStage", "KeptHouseReason", "LabourAbility", "Member",
     "Relation", "RelocationReason", "ResettlementMode", "Sex", "ResettlementSite", "SiteKind", "SiteStage",
 ]

@@ -104,3 +104,21 @@ class AreaGroupGrant(GroupObjectPermissionBase):
         verbose_name = "岗位授权"
         verbose_name_plural = "岗位授权"
 
+
+
+class HouseholdSequence(models.Model):
+    """The last household number given out in a village (registry/numbering.py).
+
+    One row per village, locked while a number is taken: the increment commits or rolls back with
+    the household that uses it, so numbers are gap-free and never given twice."""
+
+    village = models.OneToOneField(AdminArea, verbose_name="村", on_delete=models.PROTECT, primary_key=True,
+                                   related_name="household_sequence")
+    last = models.PositiveIntegerField("已用最大顺序号", default=0)
+
+    class Meta:
+        verbose_name = "户编号顺序号"
+        verbose_name_plural = "户编号顺序号"
+
+    def __str__(self):
+        return f"{self.village_id}: {self.last}"
