@@ -1,0 +1,162 @@
+"""后续扶持 records (docs/formats.md §3.2): the employment ledger (就业台账) and training per member
+with labour, and the quarterly income table (季度收入监测表) per household.
+
+Every row is written once (documents' ImmutableModel, a database trigger on PostgreSQL): a monthly
+update of a member's employment is a new row, a correction of a quarter's income is a new version of
+that quarter; the latest row is the current state, the earlier ones are its history (formats.md
+§3.1: "实行每月更新、动态管理").
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from documents.models.immutable import ImmutableModel, write_once_triggers
+from registry.fields import AreaCodeField
+from registry.models import Household, Member
+
+
+class EmploymentStatus(models.TextChoices):
+    """就业状态 (formats.md §3.2)."""
+
+    WAGE = "wage", "务工"
+    PUBLIC_POST = "public_post", "公益岗位"
+    WORKSHOP = "workshop", "帮扶车间"
+    BUSINESS = "business", "自主创业"
+    FLEXIBLE = "flexible", "灵活就业"
+    NONE = "none", "未就业"
+
+
+EMPLOYED_STATUSES = {s for s in EmploymentStatus.values if s != EmploymentStatus.NONE}
+
+
+class WorkPlace(models.TextChoices):
+    """就业地域 (formats.md §3.2)."""
+
+    IN_COUNTY = "in_county", "县内"
+    IN_PROVINCE = "in_province", "省内县外"
+    OUT_OF_PROVINCE = "out_of_province", "省外"
+
+
+class Channel(models.TextChoices):
+    """就业渠道 — the national 防返贫 export's person field "就业渠道（易地搬迁后扶使用）" (formats.md
+    §1.2). Its value list was not found in public sources; these labels are the channels the seeds
+    name (001: 扶贫车间, 公益性岗位, 就业信息平台; 004: 企业吸纳, 东西部协作) plus 自主 and 其他."""
+
+    ORGANISED = "organised", "政府有组织输出"
+    EAST_WEST = "east_west", "东西部劳务协作"
+    WORKSHOP = "workshop", "就业帮扶车间吸纳"
+    PUBLIC_POST = "public_post", "公益性岗位安置"
+    ENTERPRISE = "enterprise", "企业吸纳"
+    PLATFORM = "platform", "就业服务平台推荐"
+    SELF = "self", "自主就业创业"
+    RELATIVES = "relatives", "亲友介绍"
+    OTHER = "other", "其他"
+
+
+class EmploymentRecord(ImmutableModel):
+    """One monthly update of one member's employment (就业台账). Never changed: the next month's
+    update is a new row, so the ledger keeps every month."""
+
+    household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
+                                  related_name="employment_records")
+    member = models.ForeignKey(Member, verbose_name="家庭成员", on_delete=models.PROTECT,
+                               related_name="employment_records")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    month = models.DateField("更新月份", help_text="所填情况对应的月份（该月1日）。")
+    status = models.CharField("就业状态", max_length=16, choices=EmploymentStatus.choices)
+    place = models.CharField("就业地域", max_length=16, choices=WorkPlace.choices, blank=True)
+    employer = models.CharField("就业单位", max_length=100, blank=True)
+    post = models.CharField("就业岗位（工种）", max_length=60, blank=True)
+    months = models.PositiveSmallIntegerField("本年务工月数", default=0)
+    monthly_income = models.DecimalField("月收入（元）", max_digits=9, decimal_places=2, null=True, blank=True)
+    channel = models.CharField("就业渠道", max_length=16, choices=Channel.choices, blank=True)
+    start_date = models.DateField("就业起始日期", null=True, blank=True)
+    end_date = models.DateField("就业终止日期", null=True, blank=True)
+    note = models.CharField("未就业原因或备注", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "就业台账记录"
+        verbose_name_plural = "就业台账记录"
+        ordering = ["member", "-month", "-id"]
+        indexes = [models.Index(fields=["member", "month"])]
+        triggers = write_once_triggers()
+
+    def __str__(self):
+        return f"{self.member.name} {self.month:%Y-%m} {self.get_status_display()}"
+
+    @property
+    def employed(self) -> bool:
+        return self.status in EMPLOYED_STATUSES
+
+
+class TrainingRecord(ImmutableModel):
+    """A training a member attended (004: 劳动力必须全员培训)."""
+
+    household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
+                                  related_name="training_records")
+    member = models.ForeignKey(Member, verbose_name="家庭成员", on_delete=models.PROTECT,
+                               related_name="training_records")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    project = models.CharField("培训项目", max_length=100)
+    start_date = models.DateField("培训开始日期")
+    end_date = models.DateField("培训结束日期")
+    certificate = models.CharField("取得证书", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "培训记录"
+        verbose_name_plural = "培训记录"
+        ordering = ["member", "-start_date", "-id"]
+        triggers = write_once_triggers()
+
+
+class IncomeSource(models.TextChoices):
+    PAGE = "page", "户页面录入"
+    VILLAGE = "village", "整村录入"
+    EXCEL = "excel", "Excel导入"
+
+
+class IncomeReport(ImmutableModel):
+    """One quarter's income of one household (季度收入监测表, formats.md §3.2), in yuan, for the
+    quarter alone; the year-to-date figures are sums over the year's quarters. A correction is a
+    new version of the same quarter."""
+
+    household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
+                                  related_name="income_reports")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"),
+                                                                (4, "第四季度")])
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    persons = models.PositiveSmallIntegerField("家庭人口")
+    wage = models.DecimalField("工资性收入", max_digits=10, decimal_places=2)
+    public_post = models.DecimalField("其中：公益岗位收入", max_digits=10, decimal_places=2, default=Decimal("0"))
+    business_gross = models.DecimalField("经营性收入（毛收入）", max_digits=10, decimal_places=2)
+    business_cost = models.DecimalField("生产经营费用", max_digits=10, decimal_places=2)
+    property_income = models.DecimalField("财产性收入", max_digits=10, decimal_places=2)
+    transfer = models.DecimalField("转移性收入", max_digits=10, decimal_places=2)
+    head_signed_on = models.DateField("户主签字日期")
+    source = models.CharField("录入方式", max_length=8, choices=IncomeSource.choices, default=IncomeSource.PAGE)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人（后扶专干）",
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "季度收入监测记录"
+        verbose_name_plural = "季度收入监测记录"
+        ordering = ["household", "year", "quarter", "-version"]
+        constraints = [models.UniqueConstraint(fields=["household", "year", "quarter", "version"],
+                                               name="one_income_version")]
+        triggers = write_once_triggers()
+
+    @property
+    def net(self) -> Decimal:
+        """纯收入 of the quarter: 楚雄's K − R (formats.md §3.1) with the actual cost."""
+        return self.wage + self.business_gross - self.business_cost + self.property_income + self.transfer
