@@ -381,6 +381,19 @@ CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
 }
 
 # ---------------------------------------------------------------------------------------------
+# aftercare/ (issue 20): 后扶 and 防返贫 (docs/formats.md §3). Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# The 防返贫 monitoring line, yuan of net income per person per year (provinces set their own; the
+# national line of 2021 was 6000). After quarter q a household is below it when its year-to-date
+# per-capita net income is less than line × q / 4.
+AFTERCARE_MONITORING_LINE = env.str("AFTERCARE_MONITORING_LINE", default="6000")
+# A member with labour and no job for this many months in a row raises a risk (因务工就业不稳).
+AFTERCARE_NO_JOB_MONTHS = env.int("AFTERCARE_NO_JOB_MONTHS", default=6)
+# Provinces (2-digit codes) where a household may be resettled at a site of another county once
+# both counties approve (seed 004: 跨县区安置23万人); empty: nowhere.
+AFTERCARE_CROSS_COUNTY_PROVINCES = env.list("AFTERCARE_CROSS_COUNTY_PROVINCES", default=[])
+
+# ---------------------------------------------------------------------------------------------
 # archive/ (issue 7): the 档案. Listed in the README.
 # ---------------------------------------------------------------------------------------------
 # Items per volume of a printed 卷内目录: a long catalogue is split into volumes, not one huge render.
