@@ -15,7 +15,8 @@ from django.forms.models import model_to_dict
 
 from audit.log import record
 from registry import editing, policy, siting
-from registry.admin import HouseholdAdmin, all_field_names, areas_for, cadres_for, sites_for, snapshot
+from registry.changes import all_field_names, member_changes, member_values, snapshot
+from registry.choices import areas_for, cadres_for, sites_for
 from registry.forms import HOUSEHOLD_FIELDS, HouseholdForm, MemberForm
 from registry.models import AreaLevel, Household, Member
 
@@ -129,7 +130,7 @@ def create(user, values: dict, request=None) -> tuple[Household, list[str]]:
                 member = member_form.save(commit=False)
                 member.household = household
                 member.save()
-                record(user, "member.create", member, {"values": HouseholdAdmin.member_values(member), "via": "api"},
+                record(user, "member.create", member, {"values": member_values(member), "via": "api"},
                        request=request)
     except IntegrityError:
         raise ApiError(409, "conflict", "保存时与另一记录冲突（户编号或身份证号码已被他人同时登记），请核对后重试。")
@@ -180,7 +181,7 @@ def update(user, household: Household, values: dict, request=None) -> tuple[Hous
             if changes:
                 record(user, "household.change", household, {"changes": changes, "via": "api"}, request=request)
             for member in struck:
-                record(user, "member.delete", member, {"values": HouseholdAdmin.member_values(member), "via": "api"},
+                record(user, "member.delete", member, {"values": member_values(member), "via": "api"},
                        request=request)
                 member.delete()
             for member_form, _ in member_forms:
@@ -194,12 +195,12 @@ def _save_member(user, form, household, request):
     is_new = form.instance.pk is None
     if not is_new and not form.changed_data and not form.id_changed:
         return
-    changes = {} if is_new else HouseholdAdmin.member_changes(form)  # the admin's diff, before saving
+    changes = {} if is_new else member_changes(form)  # the admin's diff, before saving
     member = form.save(commit=False)
     member.household = household
     member.save()
     if is_new:
-        record(user, "member.create", member, {"values": HouseholdAdmin.member_values(member), "via": "api"},
+        record(user, "member.create", member, {"values": member_values(member), "via": "api"},
                request=request)
         return
     if changes:

@@ -7,7 +7,8 @@ from django.forms.models import model_to_dict
 
 from audit.log import record
 from registry import siting
-from registry.admin import all_field_names, areas_for, snapshot
+from registry.changes import all_field_names, snapshot
+from registry.choices import areas_for
 from registry.forms import SITE_FIELDS, SiteForm
 from registry.models import AreaLevel, ResettlementSite
 

@@ -14,63 +14,25 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from guardian.admin import AdminGroupObjectPermissionsForm, AdminUserObjectPermissionsForm, GuardedModelAdmin
 
 from audit.log import record
 from registry import editing
-from registry.crypto import EncryptedTextField
+from registry.changes import all_field_names, member_changes, member_values, snapshot
+from registry.choices import areas_for, cadres_for, official_label, sites_for
 from registry.forms import HouseholdForm, MemberForm, MemberInlineFormSet, SiteForm
-from registry.idnumbers import mask_id_number
 from registry.models import AdminArea, AreaLevel, Household, Member, Relation, ResettlementSite
 from registry.roles import ROLES
-from registry.scope import NOTHING, area_q, prefixes_for
+from registry.scope import area_q
 
 NOT_FOUND = "未找到该记录，或不在您的管辖范围内。"
-NEVER_AUDITED = {"password", "last_login"}
 
 
-# ---------------------------------------------------------------- audit payloads
-
-
-def audit_value(instance, name):
-    """A JSON-ready value of one field for the audit trail: ID numbers masked, relations by id and name."""
-    field = instance._meta.get_field(name)
-    if field.many_to_many:
-        if instance.pk is None:
-            return []
-        return sorted(str(related) for related in getattr(instance, name).all())
-    if field.many_to_one or field.one_to_one:
-        related_id = getattr(instance, field.attname)
-        return None if related_id is None else {"id": related_id, "name": str(getattr(instance, name))}
-    value = getattr(instance, field.attname)
-    if isinstance(field, EncryptedTextField):
-        return mask_id_number(value or "")
-    return value
-
-
-def audited_fields(model, names):
-    found = []
-    for name in names:
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if field.concrete or field.many_to_many:
-            if name not in NEVER_AUDITED:
-                found.append(name)
-    return found
-
-
-def snapshot(instance, names):
-    return {name: audit_value(instance, name) for name in audited_fields(type(instance), names)}
-
-
-def all_field_names(model):
-    return [f.name for f in model._meta.get_fields() if (f.concrete or f.many_to_many) and not f.auto_created]
+# ---------------------------------------------------------------- audit events
 
 
 class AuditedAdminMixin:
@@ -165,35 +127,6 @@ class ScopedAdminMixin:
         ):
             raise PermissionDenied
         return super().changelist_view(request, extra_context)
-
-
-def areas_for(user, perm, levels):
-    return AdminArea.objects.filter(level__in=levels).filter(area_q(user, perm, field="code"))
-
-
-def sites_for(user, perm):
-    """Sites a household of the user's scope may be resettled to. A site is registered at county or
-    township level, above a village clerk's own scope, and policy allows any site of the same county
-    (policy.check_resettlement_mode): so the choice covers the counties of the user's grants."""
-    if user.is_superuser:
-        return ResettlementSite.objects.all()
-    counties = {prefix[:6] for prefix in prefixes_for(user, perm)}
-    q = NOTHING
-    for county in counties:
-        q |= Q(area_code__startswith=county)
-    return ResettlementSite.objects.filter(q)
-
-
-def cadres_for(user, perm):
-    """Officials holding a post inside the user's scope (包保责任人: village cadres cover households)."""
-    direct = area_q(user, perm, field="areausergrant__content_object__code")
-    by_post = area_q(user, perm, field="groups__areagroupgrant__content_object__code")
-    return get_user_model().objects.filter(is_active=True).filter(direct | by_post).distinct().order_by("username")
-
-
-def official_label(user):
-    name = f"{user.last_name}{user.first_name}"  # Chinese order: family name first
-    return f"{name}（{user.get_username()}）" if name else user.get_username()
 
 
 # ---------------------------------------------------------------- areas and grants
@@ -451,26 +384,9 @@ class HouseholdAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
                 events.append(("member.change", member, {"changes": changes}))
         return events
 
-    @staticmethod
-    def member_changes(form) -> dict:
-        """{field: {"before", "after"}} of a validated MemberForm of an existing member (the instance
-        holds the new values until saved); ID numbers masked. The API's corrections use it too."""
-        member = form.instance
-        changes = {}
-        for name in audited_fields(Member, form.changed_data):
-            before, after = form.initial.get(name), audit_value(member, name)
-            if before != after:
-                changes[name] = {"before": before, "after": after}
-        if form.id_changed:
-            changes["id_number"] = {"before": form.masked_before, "after": member.id_number_masked}
-        return changes
-
-    @staticmethod
-    def member_values(member):
-        values = snapshot(member, ["household", *MemberForm.Meta.fields, "sex", "birth_date"])
-        values["id_number"] = member.id_number_masked
-        return values
-
+    # The audit payloads of members, shared with the household entry page and the API.
+    member_changes = staticmethod(member_changes)
+    member_values = staticmethod(member_values)
 
 
 @admin.register(ResettlementSite)
