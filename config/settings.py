@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "aftercare",
     "intake",
     "monitoring",
+    "notifications",
     # After registry: its admin hands registry's user, group and area pages to the three
     # administrators (accounts/admin.py re-registers them).
     "accounts",
@@ -512,4 +513,31 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# notifications/ (issue 22): notices, reminders, escalation, digest, 代理, saved views. In the README.
+# ---------------------------------------------------------------------------------------------
+# The bell in the header (one bounded COUNT of the user's unread notices).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context.bell")
+# The outside channels: e-mail through Django's mail backend (EMAIL_* settings), SMS through a
+# provider class (notifications/channels.py SmsProvider); the default provider only logs.
+NOTIFICATIONS_SMS_PROVIDER = env.str("NOTIFICATIONS_SMS_PROVIDER", default="notifications.channels.LoggingSmsProvider")
+NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default=DOCUMENTS_PUBLIC_BASE_URL)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+# Reminders: a step due within this many days; escalation after this many days overdue, per stage
+# code ("default" for the rest): to the township leader, after twice as long to the county office.
+NOTIFICATIONS_DUE_SOON_DAYS = env.int("NOTIFICATIONS_DUE_SOON_DAYS", default=3)
+NOTIFICATIONS_ESCALATION_DAYS = env.json("NOTIFICATIONS_ESCALATION_DAYS", default={"default": 5})
+# The daily digest per user, at this local hour.
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=8)
+CELERY_BEAT_SCHEDULE["notifications-deliver-pending"] = {
+    "task": "notifications.tasks.deliver_pending", "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
+    "task": "notifications.tasks.reminders", "schedule": crontab(minute=15),
+}
+CELERY_BEAT_SCHEDULE["notifications-digest"] = {
+    "task": "notifications.tasks.digest", "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
 }

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("", include("aftercare.urls")),
     path("", include("intake.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -25,16 +25,20 @@ MAY_IMPORT = {
     "supervision": {"audit", "registry", "accounts", "documents", "workflows"},
     "aftercare": {"audit", "registry", "accounts", "documents", "workflows"},
     "intake": {"audit", "registry", "accounts", "documents", "workflows"},
-    "monitoring": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
-    "approvals": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
-    "api": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
+    # notifications: above supervision (it reads findings), below the cockpit (which counts escalations).
+    "notifications": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
+    "monitoring": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision",
+                   "notifications"},
+    "approvals": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision",
+                  "notifications"},
+    "api": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "notifications"},
     "ops": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "intake",
-            "aftercare", "monitoring", "config"},
+            "aftercare", "monitoring", "notifications", "config"},
     "config": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "intake",
-               "aftercare", "monitoring", "approvals", "api", "ops"},
+               "aftercare", "monitoring", "notifications", "approvals", "api", "ops"},
 }
 NO_INNER_IMPORTS = ("audit", "registry", "documents", "workflows", "archive", "supervision", "intake", "approvals",
-                    "api", "aftercare", "monitoring")
+                    "api", "aftercare", "monitoring", "notifications")
 
 
 def _apps(root: Path = ROOT) -> list[str]:

@@ -142,18 +142,45 @@ def turn_violations(stage, step_def, done, actor, task, *, previous_approver) ->
             found.append((Refused, Violation("step_out_of_order", "stage", f"须先完成：{'、'.join(waiting)}。")))
     if step_def.reviews and actor.pk == previous_approver():
         found.append((NotPermitted, Violation("own_submission", "stage", OWN_SUBMISSION)))
-    # A claimed task is its holder's until released or reassigned by a supervisor.
-    if task is not None and task.owner_id and task.owner_id != actor.pk:
+    # A claimed task is its holder's until released or reassigned by a supervisor (or taken up by
+    # the holder's delegate while the delegation runs: 代理).
+    if task is not None and task.owner_id and task.owner_id != actor.pk and not stands_in_for(actor, task):
         found.append((NotPermitted, Violation("claimed_by_other", "stage", claimed_message(task))))
     return found
 
 
 def check_turn(stage, step_def, done, actor, task, *, previous_approver) -> None:
-    """Refuse with the first reason `turn_violations` finds."""
+    """Refuse with the first reason `turn_violations` finds; a delegate acting on the task of the
+    official they stand in for has the act recorded as done for them (代 X 办理)."""
     found = turn_violations(stage, step_def, done, actor, task, previous_approver=previous_approver)
     if found:
         cls, violation = found[0]
         raise cls(violation)
+    if stands_in_for(actor, task) and _on_stand_in is not None:
+        _on_stand_in(actor, task, step_def)
+
+
+# Delegation (代理) lives above workflows (notifications/); it plugs its answers in at start-up
+# (notifications/apps.py), as registry does for audit's posts: `principals(user)` — ids of the
+# officials the user stands in for today — and `on_stand_in(actor, task, step)`, called inside the
+# act's transaction when a delegate acts on a principal's claimed task. Without them, nobody does.
+_principals = None
+_on_stand_in = None
+
+
+def set_delegation_hooks(*, principals, on_stand_in) -> None:
+    global _principals, _on_stand_in
+    _principals, _on_stand_in = principals, on_stand_in
+
+
+def principal_ids(user) -> list[int]:
+    return list(_principals(user)) if _principals is not None and user.is_authenticated else []
+
+
+def stands_in_for(actor, task) -> bool:
+    """Whether the task is claimed by an official `actor` stands in for today."""
+    return bool(task is not None and task.owner_id and task.owner_id != actor.pk
+                and task.owner_id in principal_ids(actor))
 
 
 def previous_approver_id(opinions, stage, step, *, this_round: Q):

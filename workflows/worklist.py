@@ -31,7 +31,7 @@ from registry.models import Household, Member, Relation
 from registry.models import HouseholdStage as S
 from registry.roles import ROLES
 from registry.scope import NOTHING, grants_of, post_q
-from workflows import labels
+from workflows import acting, labels
 from workflows.acting import acting_role
 from workflows.households import deadlines, flows, stages
 from workflows.models.households import NoticeBatch
@@ -94,7 +94,9 @@ def queue(user):
 
 
 def inbox(user):
-    return open_tasks().filter(status__in=HELD, owner=user).filter(scope_q(user))
+    """Tasks the user holds, and those held by officials the user stands in for today (代理)."""
+    owners = [user.pk, *acting.principal_ids(user)] if user.is_authenticated else [None]
+    return open_tasks().filter(status__in=HELD, owner__in=owners).filter(scope_q(user))
 
 
 def supervised(user):

@@ -19,6 +19,7 @@ from workflows.acting import AlreadyHandled, NotPermitted, Refused, refuse, requ
 from workflows.households import conditions, evidence, paperwork, stages
 from workflows.households.lifecycle import HouseholdLifecycle
 from workflows.households.service import Outcome, move, system_advance
+from workflows.households.signals import notice_closed
 from workflows.models.households import (
     Decision,
     NoticeBatch,
@@ -266,6 +267,8 @@ def close_due_notices(today: date | None = None) -> dict:
             except Refused as exc:
                 waiting.append((household.number, exc.message))
         if not batch.objections.filter(status=ObjectionStatus.OPEN).exists():
-            NoticeBatch.objects.filter(pk=batch.pk).update(closed_at=timezone.now())
+            with transaction.atomic():
+                NoticeBatch.objects.filter(pk=batch.pk).update(closed_at=timezone.now())
+                notice_closed.send(sender=NoticeBatch, batch=batch)  # the 公示 ended: whoever listens tells people
             paperwork.after_notice_closed(batch)
     return {"moved": moved, "waiting": waiting}
