@@ -541,3 +541,17 @@ CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
 CELERY_BEAT_SCHEDULE["notifications-digest"] = {
     "task": "notifications.tasks.digest", "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
 }
+
+# ---------------------------------------------------------------------------------------------
+# monitoring/ (issue 19): the cockpit, rankings, snapshots, bulletins, ledgers. Listed in the README.
+# ---------------------------------------------------------------------------------------------
+# Targets with dates (seed 000: all started by June 20, structure by end of September, keys by end
+# of November): (indicator code, percent, "MM-DD" of the current year, what the target says).
+MONITORING_TARGETS = env.json("MONITORING_TARGETS", default=[
+    ["started", 100, "06-20", "全部开工"], ["completed", 100, "09-30", "全部竣工"],
+    ["moved_in", 100, "11-30", "全部入住"],
+])
+# The combined score of the rankings: weight per indicator code (the 五率 equally by default).
+MONITORING_SCORE_WEIGHTS = env.json("MONITORING_SCORE_WEIGHTS", default={
+    "centralised": 1, "started": 1, "moved_in": 1, "funds": 1, "industry": 1,
+})
