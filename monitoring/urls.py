@@ -1,5 +1,12 @@
 from django.urls import path
 
+from . import views
+
 app_name = "monitoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    # The cockpit is the home page of every post with an area (registry's plain list otherwise).
+    path("", views.home, name="home"),
+    path("monitoring/list/", views.drill, name="list"),
+    path("monitoring/definitions/", views.definitions, name="definitions"),
+]

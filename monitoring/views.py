@@ -1,0 +1,159 @@
+"""The cockpit (the home page of county, township and village posts) and the drill-down lists
+behind its figures.
+
+The area asked for (`?area=<12-digit code>`) must lie in the user's scope (404 otherwise, never
+confirming it exists); every count and list starts from the scoped rows (monitoring/figures.py
+`rows`, over registry/scope.py), so a township post asking for its county still sees only its
+township.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from registry import views as registry_views
+from registry.models import AdminArea, HouseholdStage, Member
+from registry.models.areas import LEVEL_ORDER
+from registry.scope import roles_and_areas
+from workflows.households.deadlines import overdue_q
+from workflows.models.sites import FundEntry, FundKind
+
+from . import cockpit as facts
+from .figures import HOUSEHOLD, PERSON, SITE, breakdown, home_area, in_scope, rows
+from .indicators import INDICATORS, measure
+
+PAGE_SIZE = 50
+
+
+def area_for(request: HttpRequest) -> AdminArea | None:
+    """The area asked for, if the user's scope covers it (404 otherwise); else the user's own."""
+    code = request.GET.get("area", "")
+    if not code:
+        return home_area(request.user)
+    area = AdminArea.objects.filter(code=code).first() if code.isdigit() and len(code) == 12 else None
+    if area is None or not in_scope(request.user, area):
+        raise Http404("未找到该区划，或不在您的管辖范围内。")
+    return area
+
+
+def trail(user, area: AdminArea) -> list[AdminArea]:
+    """The areas from the widest the user reads down to `area` (the drill-down's way back)."""
+    codes = [area.code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)][: LEVEL_ORDER.index(area.level) + 1]
+    found = {a.code: a for a in AdminArea.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found and in_scope(user, found[c])]
+
+
+def list_url(area: AdminArea, **params) -> str:
+    return f"{reverse('monitoring:list')}?{urlencode({'area': area.code, **params})}"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The cockpit: rates for the area and each area one level down, stages, overdue steps, slow
+    sites, open findings and targets. A user without any area gets the plain home page."""
+    area = area_for(request)
+    if area is None:
+        return registry_views.home(request)
+    user = request.user
+    figures = breakdown(area, user)
+    counts = facts.stage_counts(user, area.prefix)
+    slow_count, slow = facts.slow_site_rows(user, area.prefix)
+    targets = facts.targets()
+    target_rows = [
+        (t, [(a, a.figure(t.indicator_code), t.gap(a.figure(t.indicator_code)))
+             for a in [figures.area, *[c for c in figures.children if c.area is not None]]])
+        for t in targets
+    ]
+    return render(request, "monitoring/cockpit.html", {
+        "area": area,
+        "trail": trail(user, area),
+        "figures": figures,
+        "indicators": INDICATORS,
+        "stage_counts": counts,
+        "overdue_total": sum(c.overdue for c in counts),
+        "overdue_by_post": facts.overdue_by_post(counts),
+        "slow_count": slow_count,
+        "slow_sites": slow,
+        "findings": facts.open_findings(user, area.prefix),
+        "target_rows": target_rows,
+        # What the plain home page showed, kept below the figures: the posts, and the households.
+        "roles": roles_and_areas(user),
+        "page": registry_views.paginate(request, registry_views.household_rows(
+            rows(HOUSEHOLD, user).filter(area_code__startswith=area.prefix))),
+    })
+
+
+@login_required
+def drill(request: HttpRequest) -> HttpResponse:
+    """The households or sites behind one figure of one area: `measure=<key>` (a side of a rate),
+    or `stage=<code>` with `overdue=1` for the stage counts, or `slow=1` for the slow sites."""
+    area = area_for(request)
+    if area is None:
+        raise Http404("您的账号尚未被授予任何岗位。")
+    user = request.user
+    key, stage = request.GET.get("measure", ""), request.GET.get("stage", "")
+    overdue, slow = request.GET.get("overdue") == "1", request.GET.get("slow") == "1"
+    own = request.GET.get("own") == "1"  # rows registered on the area itself, not below it
+    m = measure(key) if key else None
+    if key and m is None or stage and stage not in HouseholdStage.values:
+        raise Http404("未找到该指标。")
+    params = {k: v for k, v in (("measure", key), ("stage", stage), ("overdue", "1" if overdue else ""),
+                                ("slow", "1" if slow else ""), ("own", "1" if own else "")) if v}
+    if slow:
+        title, source = "建设进度预警的安置点", SITE
+        qs = facts.slow_sites().visible_to(user, "registry.view_resettlementsite")
+    elif m is not None:
+        title, source = m.label, m.source
+        qs = rows(HOUSEHOLD if source == PERSON else source if source != "arrival" else SITE, user).filter(
+            m.where(""))
+    else:
+        title, source = ("逾期未办结的搬迁户" if overdue else "搬迁户"), HOUSEHOLD
+        qs = rows(HOUSEHOLD, user)
+        if stage:
+            qs = qs.filter(stage=stage)
+            title = f"{HouseholdStage(stage).label}阶段{title}"
+        if overdue:
+            qs = qs.filter(overdue_q())
+    qs = qs.filter(area_code=area.code) if own else qs.filter(area_code__startswith=area.prefix)
+    total = None
+    if source in (HOUSEHOLD, PERSON):
+        qs = registry_views.household_rows(qs)
+        if source == PERSON:
+            persons = Member.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(
+                n=Count("pk")).values("n")
+            qs = qs.annotate(persons=Coalesce(Subquery(persons), Value(0)))
+            total = Member.objects.filter(household__in=qs.values("pk")).count()
+    else:
+        arrived = (FundEntry.objects.filter(site=OuterRef("pk"), kind=FundKind.ARRIVAL).order_by()
+                   .values("site").annotate(s=Sum("amount")).values("s"))
+        money = DecimalField(max_digits=18, decimal_places=2)
+        qs = (qs.select_related("area", "project")
+              .annotate(arrived=Coalesce(Subquery(arrived, output_field=money), Value(0), output_field=money))
+              .order_by("code"))
+        if m is not None and m.total:
+            total = qs.aggregate(t=Sum(m.total if m.source == SITE else "arrived"))["t"] or 0
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    indicator = next((i for i in INDICATORS if m in (i.numerator, i.denominator, i.excluded)), None)
+    return render(request, "monitoring/drill.html", {
+        "area": area,
+        "trail": trail(user, area),
+        "title": title,
+        "source": "site" if source not in (HOUSEHOLD, PERSON) else "household",
+        "persons": source == PERSON,
+        "measure": m,
+        "indicator": indicator,
+        "total": total,
+        "page": page,
+        "query": urlencode(params),
+    })
+
+
+@login_required
+def definitions(request: HttpRequest) -> HttpResponse:
+    """指标口径: each indicator's numerator, denominator, what counts and its source."""
+    return render(request, "monitoring/definitions.html", {"indicators": INDICATORS})

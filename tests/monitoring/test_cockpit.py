@@ -1,0 +1,120 @@
+"""The cockpit page and its drill-down lists: figures as links, the lists adding up to them, the
+scope of each post, and a bounded number of queries."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from monitoring.indicators import INDICATORS
+from tests.factories import HouseholdFactory
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def login(client, cast):
+    def as_(name):
+        client.force_login(cast[name], backend=MODEL_BACKEND)
+        return client
+    return as_
+
+
+def rate_tile(page, code):
+    return re.search(rf'data-indicator="{code}">(.*?)</li>', page, re.S).group(1)
+
+
+def figure_links(tile):
+    """The (href, number) of the numerator and the denominator in a tile."""
+    return re.findall(r'<a href="([^"]+)" title="[^"]*">([\d,.]+)</a>', tile)[:2]
+
+
+def test_the_county_office_home_is_the_cockpit_with_every_rate(login, program):
+    page = login("county_office").get(reverse("home")).content.decode()
+    assert "示例县　进度监测" in page
+    for i in INDICATORS:
+        assert i.name in page
+    assert "4/6" not in page  # every figure is two links, never plain text
+    tile = rate_tile(page, "started")
+    assert [n for _, n in figure_links(tile)] == ["4", "6"] and "66.7%" in tile
+    assert "城关镇" in page and "石桥乡" in page
+    assert "经批准保留旧房户数 1" in page
+
+
+@pytest.mark.parametrize("code", [i.code for i in INDICATORS])
+def test_each_figures_list_adds_up_to_it(login, program, code):
+    client = login("county_office")
+    page = client.get(reverse("home")).content.decode()
+    for href, number in figure_links(rate_tile(page, code)):
+        listed = client.get(href.replace("&amp;", "&"))
+        assert listed.status_code == 200
+        text = listed.content.decode()
+        total = re.search(r'data-drill-total>共 (\d+) (户|个安置点)(，(\d+) 人)?(，合计 ([\d,.]+) 元)?', text)
+        if "." in number:  # money: the sum of the listed sites
+            assert total.group(6) == number
+        elif total.group(4):  # persons: the households listed and their members
+            assert total.group(4) == number
+        else:
+            assert total.group(1) == number
+
+
+def test_drilling_down_county_township_village(login, program, areas):
+    client = login("county_office")
+    town = client.get(reverse("home"), {"area": areas["town"].code}).content.decode()
+    assert "城关镇　进度监测" in town and "村A" in town and "石桥乡" not in town.split("下一级区划")[1]
+    village = client.get(reverse("home"), {"area": areas["village_a"].code}).content.decode()
+    assert [n for _, n in figure_links(rate_tile(village, "started"))] == ["2", "2"]
+    assert program["households"]["h1"].number in village and program["households"]["h4"].number not in village
+
+
+def test_a_township_post_sees_its_township_and_never_another(login, program, areas):
+    client = login("reviewer")
+    page = client.get(reverse("home")).content.decode()
+    assert "城关镇　进度监测" in page
+    assert [n for _, n in figure_links(rate_tile(page, "started"))] == ["3", "4"]
+    assert program["households"]["h6"].number not in page
+    for code in (areas["other_town"].code, areas["county"].code, areas["village_c"].code, "999999999999", "abc"):
+        assert client.get(reverse("home"), {"area": code}).status_code == 404
+        assert client.get(reverse("monitoring:list"), {"area": code, "measure": "households"}).status_code == 404
+    listed = client.get(reverse("monitoring:list"), {"area": areas["town"].code, "measure": "households"})
+    text = listed.content.decode()
+    assert program["households"]["h1"].number in text and program["households"]["h6"].number not in text
+
+
+def test_a_village_clerk_gets_the_village(login, program):
+    page = login("clerk_a").get(reverse("home")).content.decode()
+    assert "村A　进度监测" in page and "下一级区划" not in page
+
+
+def test_stage_counts_and_overdue_link_to_their_households(login, program, areas):
+    from registry.models import Household  # noqa: PLC0415  (test-local)
+    import datetime  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+    h7 = program["households"]["h7"]
+    Household.objects.filter(pk=h7.pk).update(stage_entered_at=timezone.now() - datetime.timedelta(days=40))
+    client = login("county_office")
+    page = client.get(reverse("home")).content.decode()
+    assert 'class="overdue"' in page and "村级经办人（村文书）" in page
+    listed = client.get(reverse("monitoring:list"), {"area": areas["county"].code, "stage": "apply", "overdue": "1"})
+    assert h7.number in listed.content.decode()
+
+
+def test_targets_from_settings_say_how_far_each_area_is(login, program, settings):
+    settings.MONITORING_TARGETS = [("started", 100, "12-31", "全部开工")]
+    page = login("county_office").get(reverse("home")).content.decode()
+    assert "12月31日前全部开工（建房开工率达到 100%）" in page
+    assert "尚差" in page and "2 户" in page  # the county: 6 planned, 4 started
+
+
+def test_the_cockpit_answers_in_the_same_number_of_queries_for_more_households(login, program, areas,
+                                                                                django_assert_max_num_queries):
+    client = login("county_office")
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("home")).status_code == 200
+    for village in ("village_a", "village_b", "village_c"):
+        HouseholdFactory.create_batch(5, village=areas[village])
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(reverse("home")).status_code == 200
+    assert len(more) == len(few) <= 30, [q["sql"][:120] for q in more.captured_queries]
