@@ -8,3 +8,11 @@ class AftercareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "aftercare"
     verbose_name = "后续扶持"
+
+    def ready(self):
+        # The 后扶帮扶卡 (workflows, a floor below) prints the quarterly table from our records.
+        from workflows.households.document_types import follow_up
+
+        from .card import follow_up_card_records
+
+        follow_up.set_records_provider(follow_up_card_records)
