@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import entry, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("households/", views.household_list, name="household_list"),
+    path("households/new/", entry.household_create, name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/edit/", entry.household_edit, name="household_edit"),
     path("households/<int:pk>/members/<int:member_pk>/reveal-id/", views.member_reveal_id,
          name="member_reveal_id"),
     path("sites/", views.site_list, name="site_list"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from audit.log import record
 from registry.reads import record_auditor_read
-from registry import policy
+from registry import editing, policy
 from registry.forms import HouseholdSearchForm
 from registry.idnumbers import mask_id_number
 from registry.models import Household, Member, Relation, ResettlementSite
@@ -72,6 +72,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "searched_id": searched_id,
         "searching": data is not None,
         "page": paginate(request, household_rows(households)),
+        "can_add": request.user.has_perm("registry.add_household"),
     })
 
 
@@ -89,7 +90,11 @@ def household_detail(request: HttpRequest, pk) -> HttpResponse:
         "errors": [v for v in violations if v.blocking],
         "warnings": [v for v in violations if not v.blocking],
         "can_reveal": user.has_perm("registry.reveal_idnumber", household),
-        "can_edit": user.is_staff and user.has_perm("registry.change_household", household),
+        # The entry page while the registry facts may still change (registry/editing.py); the admin
+        # stays for superusers.
+        "can_edit": editing.registry_editable(household.stage) and user.has_perm("registry.change_household",
+                                                                                 household),
+        "can_admin": user.is_superuser,
     })
 
 
