@@ -1,0 +1,106 @@
+"""The import pages: upload, the check's result row by row with the diff, confirm or cancel, the
+error workbook and the template."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.log import record
+
+from . import services, sheets
+from .access import get_batch_for, visible_batches
+from .checking import CREATE, REJECTED, UPDATE
+from .forms import UploadForm
+from .models import ImportBatch
+
+SHOWN_PLANS = 300
+SHOWN_PROBLEMS = 500
+
+
+def _attachment(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=sheets.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def index(request):
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if not form.fields["area"].queryset.exists():
+        raise PermissionDenied("您没有登记搬迁户的岗位，不能导入名单。")
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.upload(request.user, form.cleaned_data["area"], form.cleaned_data["file"], request=request)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("intake:batch", batch.pk)
+    batches = visible_batches(request.user).select_related("area", "created_by")[:30]
+    return render(request, "intake/index.html", {"form": form, "batches": batches, "current": "intake"})
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = get_batch_for(request.user, pk)
+    report = batch.report or {}
+    plans = report.get("plans", [])
+    show = request.GET.get("show", "changes")
+    if show == "rejected":
+        shown = [p for p in plans if p["action"] == REJECTED]
+    elif show == "all":
+        shown = plans
+    else:
+        shown = [p for p in plans if p["action"] in (CREATE, UPDATE)]
+    problems = [p for p in report.get("problems", [])]
+    context = {
+        "batch": batch, "report": report, "plans": shown[:SHOWN_PLANS], "plans_more": max(0, len(shown) - SHOWN_PLANS),
+        "show": show, "problems": problems[:SHOWN_PROBLEMS], "problems_more": max(0, len(problems) - SHOWN_PROBLEMS),
+        "errors": sum(1 for p in problems if not p[3]), "active": batch.status in (ImportBatch.Status.CHECKING,
+                                                                                  ImportBatch.Status.COMMITTING),
+        "percent": int(100 * batch.progress_done / batch.progress_total) if batch.progress_total else 0,
+        "may_confirm": batch.status == ImportBatch.Status.CHECKED and (batch.created + batch.updated) > 0,
+        "current": "intake",
+    }
+    return render(request, "intake/batch.html", context)
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    batch = get_batch_for(request.user, pk)
+    try:
+        services.confirm(batch, request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "已确认，正在逐户导入。")
+    return redirect("intake:batch", batch.pk)
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    batch = get_batch_for(request.user, pk)
+    try:
+        services.cancel(batch, request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "已取消，名单未导入。")
+    return redirect("intake:batch", batch.pk)
+
+
+@login_required
+def error_workbook(request, pk):
+    batch = get_batch_for(request.user, pk)
+    record(request.user, "intake.download_errors", batch, {"file": batch.file_name}, request=request,
+           area_code=batch.area_code)
+    return _attachment(sheets.error_workbook(batch), f"%E6%A0%B8%E5%AF%B9%E7%BB%93%E6%9E%9C-{batch.pk}.xlsx")
+
+
+@login_required
+def template(request):
+    return _attachment(sheets.template(), "%E6%90%AC%E8%BF%81%E5%AF%B9%E8%B1%A1%E5%90%8D%E5%8D%95%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx")
