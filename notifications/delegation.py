@@ -46,7 +46,7 @@ def create(*, principal, delegate, starts_on, ends_on, reason: str = "", request
         errors["delegate"] = "代理人须在同一辖区担任与您相同的岗位。"
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = "结束日期不能早于开始日期。"
-    if ends_on and ends_on < timezone.localdate():
+    elif ends_on and ends_on < timezone.localdate():
         errors["ends_on"] = "结束日期不能早于今天。"
     if errors:
         raise ValidationError(errors)
