@@ -51,6 +51,10 @@ DETAIL_LABELS = {
     # sign-in and the three administrators (accounts/)
     "failures": "连续失败次数", "locked_until": "锁定至", "remaining": "剩余备用验证码", "count": "数量",
     "idle_seconds": "未操作时长（秒）", "duty": "职责", "device": "验证器", "password_attempts": "清除的密码失败记录",
+    # notifications/ (issue 22): escalation (task.escalate), 代理 (delegation.*), the public window
+    "level": "督办层级", "due": "应办结时间", "days_late": "逾期天数", "on_behalf_of": "被代理人账号",
+    "on_behalf_of_name": "被代理人", "stand_in": "办理方式", "delegate": "代理人", "starts_on": "开始日期",
+    "household_number": "户编号", "id_masked": "身份证号（脱敏）", "found": "查到",
     # the documents outbox (workflows/outbox.py)
     "order": "待生成文书编号", "attempts": "已尝试次数",
 }

@@ -130,6 +130,11 @@ ACTION_LABELS = {
     "accounts.unlocked": "解除登录锁定",
     "accounts.duty_appointed": "任命三员",
     "accounts.duty_removed": "免除三员职责",
+    "task.escalate": "逾期升级督办",
+    "delegation.act": "代理办理",
+    "delegation.create": "设置代理",
+    "delegation.revoke": "撤销代理",
+    "public.lookup": "群众查询办理进度",
     "demo.seed": "生成演示数据",
     "demo.lifecycle_seed": "生成演示流程数据",
 }
