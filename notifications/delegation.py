@@ -89,4 +89,4 @@ def record_stand_in(actor, task, step) -> None:
     principal = task.owner
     record(actor, "delegation.act", case_of(task),
            {"on_behalf_of": principal.get_username(), "on_behalf_of_name": display_name(principal),
-            "step": step.code, "task": task.pk, "text": stand_in_text(principal)})
+            "step": step.code, "task": task.pk, "stand_in": stand_in_text(principal)})

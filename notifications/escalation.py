@@ -121,7 +121,7 @@ def _escalate(row, level, late, when) -> int:
         return 0
     case = _case(row)
     record(None, "task.escalate", case, {"task": row.task.pk, "step": row.step, "level": int(level),
-                                         "to": LEVEL_ROLES[level], "due": row.due, "days_late": late.days})
+                                         "role": LEVEL_ROLES[level], "due": row.due, "days_late": late.days})
     notify(holders(LEVEL_ROLES[level], row.case_area), Kind.ESCALATED, key=f"escalation:{row.task.pk}:{int(level)}",
            title=f"逾期督办：{row.step_label}", body=f"{_what(row)}，应于{when}办结，已逾期{late.days}天。",
            link=_link(row), area_code=row.case_area)

@@ -57,7 +57,7 @@ def test_the_delegate_sees_and_acts_and_the_record_says_so(officials, colleague,
     assert stage_of(household) == "review"
     [act] = AuditEvent.objects.filter(action="delegation.act")
     assert act.actor_id == colleague.pk and act.target_id == str(household.pk)
-    assert act.data["text"] == "代 韦德荣 办理" and act.data["on_behalf_of"] == "clerk_a"
+    assert act.data["stand_in"] == "代 韦德荣 办理" and act.data["on_behalf_of"] == "clerk_a"
     assert AuditEvent.objects.filter(action="delegation.create", actor_id=clerk.pk).exists()
 
 

@@ -48,7 +48,7 @@ def test_due_overdue_and_escalation_each_once_to_the_right_post(case, officials,
     assert escalation.run(later(22))["escalated"] == 0
     assert who(Kind.ESCALATED) == {"leader": 1}  # not the other township's leader, not the county yet
     [event] = AuditEvent.objects.filter(action="task.escalate")
-    assert event.target_id == str(case.pk) and event.data["to"] == "role_township_leader"
+    assert event.target_id == str(case.pk) and event.data["role"] == "role_township_leader"
     assert event.data["level"] == 1 and event.actor_id is None
 
     assert escalation.run(later(26))["escalated"] == 1  # 11 days late ≥ 2 × 5
