@@ -93,11 +93,15 @@ def follow_up_card_records(household, year: int) -> dict:
             "members": {pk: job_text(entry) for pk, entry in current_records(members).items()}}
 
 
+def latest_card(household) -> Document | None:
+    return (Document.objects.filter(household=household, doc_type=follow_up.SPEC.code)
+            .prefetch_related("versions").order_by("-id").first())
+
+
 def print_card(*, actor, household, year: int, request=None):
     """A new version of the household's 后扶帮扶卡 (same 文号) with `year`'s records. The card itself is
     generated when the case enters 后扶 (workflows' paperwork); before that there is none to print."""
-    card = (Document.objects.filter(household=household, doc_type=follow_up.SPEC.code)
-            .order_by("-id").first())
+    card = latest_card(household)
     if card is None:
         raise Refused(Violation("no_card", "household", "该户尚未生成后扶帮扶卡（进入后扶阶段时生成），暂不能打印。"))
     return regenerate_document(card, actor=actor, reason=f"按{year}年度后扶记录（季度收入、就业、帮扶措施）更新",

@@ -128,10 +128,10 @@ def record_employment(*, actor, member: Member, month, status, place="", employe
         else:
             before = after = member.employment
         record(actor, "aftercare.employment", household, {
-            "member": member.name, "month": month.strftime("%Y-%m"), "status": entry.get_status_display(),
-            "place": entry.get_place_display(), "employer": entry.employer, "post": entry.post,
-            "monthly_income": str(monthly_income or ""), "channel": entry.get_channel_display(),
-            "changes": {"employment": {"before": before, "after": after}} if before != after else {},
+            "member": member.name, "month": month.strftime("%Y-%m"), "job_status": entry.get_status_display(),
+            "job_place": entry.get_place_display(), "employer": entry.employer, "job_post": entry.post,
+            "monthly_income": str(monthly_income or ""), "job_channel": entry.get_channel_display(),
+            "employment": Employment(after).label if before != after else "",
         }, request)
     return entry
 

@@ -144,6 +144,7 @@ class IncomeRow:
     label: str = ""  # how the row is named in messages: 第5行, or the household's number
     values: dict = field(default_factory=dict)
     violations: list = field(default_factory=list)
+    identity: list = field(default_factory=list)  # problems found while reading the row (workbook.py)
 
 
 class BatchRefused(Refused):
@@ -151,8 +152,8 @@ class BatchRefused(Refused):
 
     def __init__(self, rows: list[IncomeRow]):
         self.rows = [r for r in rows if r.violations]
-        super().__init__([Violation(v.code, v.field, f"{r.label}：{v.message}") for r in self.rows
-                          for v in r.violations])
+        super().__init__([Violation(v.code, v.field, f"{r.label}：{v.message}" if r.label else v.message)
+                          for r in self.rows for v in r.violations])
 
 
 def check_row(row: IncomeRow, *, year: int, quarter: int, today=None) -> IncomeRow:
@@ -163,7 +164,7 @@ def check_row(row: IncomeRow, *, year: int, quarter: int, today=None) -> IncomeR
         found.append(Violation("not_moved_in", "household", "该户尚未搬迁入住（或已清退），不填季度收入。"))
     elif row.household is not None and not row.household.members.exists():
         found.append(Violation("no_members", "household", "该户没有登记家庭成员，无法计算人均收入。"))
-    row.values, row.violations = values, found
+    row.values, row.violations = values, [*row.identity, *found]
     return row
 
 
@@ -179,7 +180,7 @@ def _store(actor, household, year, quarter, values, source, request) -> IncomeRe
     quarter_row = summary["quarters"][quarter - 1]
     record(actor, "aftercare.income", household, {
         "year": year, "quarter": QUARTER_LABELS[quarter], "version": report.version,
-        "corrects": last or "", "source": report.get_source_display(),
+        "corrects": last or "", "entered_as": report.get_source_display(),
         **{name: str(values[name]) for name in AMOUNT_FIELDS},
         "head_signed_on": values["head_signed_on"].isoformat(),
         "net": str(report.net), "ytd_net": str(quarter_row["ytd_net"]),
@@ -192,7 +193,7 @@ def record_income(*, actor, household, year: int, quarter: int, values: dict, so
                   request=None) -> IncomeReport:
     """One household's quarter from a form (`values`: strings or parsed values, the signature date)."""
     return record_batch(actor=actor, year=year, quarter=quarter, source=source, request=request,
-                        rows=[IncomeRow(household=household, raw=values, label=household.number)])[0]
+                        rows=[IncomeRow(household=household, raw=values)])[0]
 
 
 def record_batch(*, actor, year: int, quarter: int, rows: list[IncomeRow], source=IncomeSource.VILLAGE,

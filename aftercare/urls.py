@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "aftercare"
 
-urlpatterns: list = []
+urlpatterns = [
+    # 后扶台账: the moved-in households of the user's areas, with their flags.
+    path("aftercare/", views.ledger, name="ledger"),
+    # A household's 后扶 page and what is recorded there.
+    path("aftercare/households/<int:pk>/", views.household_page, name="household"),
+    path("aftercare/households/<int:pk>/employment/", views.employment_new, name="employment_new"),
+    path("aftercare/households/<int:pk>/training/", views.training_new, name="training_new"),
+    path("aftercare/households/<int:pk>/income/", views.income_new, name="income_new"),
+    path("aftercare/households/<int:pk>/card/", views.card_print, name="card_print"),
+    # 季度收入监测表: a village on one page, and the Excel upload.
+    path("aftercare/villages/<str:code>/income/", views.village_income, name="village_income"),
+    path("aftercare/villages/<str:code>/income.xlsx", views.income_template, name="income_template"),
+    path("aftercare/income/upload/", views.income_upload, name="income_upload"),
+]

@@ -57,6 +57,14 @@ DETAIL_LABELS = {
     "household_number": "户编号", "id_masked": "身份证号（脱敏）", "found": "查到",
     # the documents outbox (workflows/outbox.py)
     "order": "待生成文书编号", "attempts": "已尝试次数",
+    # 后扶 (aftercare/): the employment ledger, training, the quarterly income table
+    "month": "月份", "job_status": "就业状态", "job_place": "就业地域", "employer": "就业单位",
+    "job_post": "就业岗位", "monthly_income": "月收入（元）", "job_channel": "就业渠道", "employment": "就业状况",
+    "project": "培训项目", "start_date": "开始日期", "end_date": "结束日期", "certificate": "证书",
+    "year": "年度", "quarter": "季度", "entered_as": "录入方式", "wage": "工资性收入",
+    "public_post": "其中公益岗位收入", "business_gross": "经营性毛收入", "business_cost": "生产经营费用",
+    "property_income": "财产性收入", "transfer": "转移性收入", "head_signed_on": "户主签字日期",
+    "net": "本季度纯收入", "ytd_net": "累计纯收入", "per_capita": "人均纯收入", "below_line": "低于监测线",
 }
 
 VIA_LABELS = {"api": "接口", "web": "网页", "manage.py": "管理命令", "admin": "管理后台", "system": "系统"}

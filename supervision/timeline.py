@@ -137,6 +137,9 @@ ACTION_LABELS = {
     "public.lookup": "群众查询办理进度",
     "demo.seed": "生成演示数据",
     "demo.lifecycle_seed": "生成演示流程数据",
+    "aftercare.employment": "更新就业台账",
+    "aftercare.training": "登记培训",
+    "aftercare.income": "填报季度收入",
 }
 
 

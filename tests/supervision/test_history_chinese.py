@@ -145,8 +145,8 @@ def test_every_payload_key_the_apps_record_has_a_chinese_label():
 
     root = pathlib.Path(__file__).resolve().parents[2]
     keys = set()
-    for app in ("accounts", "approvals", "api", "archive", "audit", "documents", "registry", "supervision",
-                "workflows"):
+    for app in ("accounts", "aftercare", "approvals", "api", "archive", "audit", "documents", "registry",
+                "supervision", "workflows"):
         for path in (root / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
