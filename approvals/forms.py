@@ -105,7 +105,8 @@ class ReassignForm(forms.Form):
 class InboxFilterForm(forms.Form):
     """Filters of the inbox, read from the query string (nothing personal goes there)."""
 
-    SORTS = [("oldest", "先到先办（到期早的在前）"), ("newest", "最新到达在前"), ("number", "按户编号")]
+    SORTS = [("oldest", "先到先办（到期早的在前）"), ("newest", "最新到达在前"), ("number", "按户编号"),
+             ("priority", "优先办理（地质灾害隐患户在前）")]
 
     step = forms.ChoiceField(label="环节", required=False)
     area = forms.ChoiceField(label="乡镇/村", required=False)

@@ -22,12 +22,12 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from registry.models import Household, Member, Relation
+from registry.models import Household, Member, Relation, RelocationReason
 from registry.models import HouseholdStage as S
 from registry.roles import ROLES
 from registry.scope import NOTHING, grants_of, post_q
@@ -46,6 +46,7 @@ HOUSEHOLD = PROCESS + "household__"
 # Site tasks (集中安置点 flows) carry the site's area code on their process the same way.
 SITE_PROCESS = "process__siteprocess__"
 SITE_AREA_FIELD = SITE_PROCESS + "area_code"
+HAZARD = RelocationReason.DISEASE_OR_HAZARD
 
 
 def _site_roles() -> set[str]:
@@ -173,7 +174,15 @@ def with_case(qs):
         site_case_name=F(SITE_PROCESS + "site__name"),
         site_case_stage=F(SITE_PROCESS + "site__stage"),
         site_case_entered=F(SITE_PROCESS + "site__project__stage_entered_at"),
+        case_priority=priority(),
     )
+
+
+def priority() -> Case:
+    """A task's priority as a sort key (issue 22): 1 for a household threatened by geological hazard
+    (a newly found hazard, or relocated for 地方病/地质灾害), else 0."""
+    hazard = Q(**{HOUSEHOLD + "new_geological_hazard": True}) | Q(**{HOUSEHOLD + "relocation_reason": HAZARD})
+    return Case(When(hazard, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 @dataclass

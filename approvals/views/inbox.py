@@ -91,7 +91,9 @@ def _filtered(qs, form, id_search):
 # Each sort is one key and the task id as tiebreaker, both in the key's direction; a household
 # number is NULL for a site's tasks, which come last whatever the database's NULL order.
 SORTS = {"": ("created", False, False), "newest": ("created", True, False),
-         "number": (worklist.HOUSEHOLD + "number", False, True)}
+         "number": (worklist.HOUSEHOLD + "number", False, True),
+         # 优先办理 (issue 22): geological-hazard households first (worklist.with_case's case_priority).
+         "priority": ("case_priority", True, False)}
 CURSOR_SALT = "approvals.inbox.cursor"
 
 
@@ -123,7 +125,9 @@ def _beyond(sort, value, pk, *, before=False) -> Q:
 
 
 def _cursor(sort, task) -> str:
-    value = task.case_number if _sort_key(sort)[0] != "created" else task.created.isoformat()
+    field = _sort_key(sort)[0]
+    value = {"created": lambda: task.created.isoformat(), "case_priority": lambda: task.case_priority}.get(
+        field, lambda: task.case_number)()
     return signing.dumps([sort, value, task.pk], salt=CURSOR_SALT, compress=False)
 
 
