@@ -12,7 +12,7 @@ adds up to the figure.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from django.db.models import Exists, OuterRef, Q
@@ -199,7 +199,7 @@ class Figure:
     def percent(self) -> Decimal | None:
         if not self.denominator:
             return None
-        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.1"))
+        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)  # 四舍五入
 
     @property
     def text(self) -> str:

@@ -8,5 +8,6 @@ urlpatterns = [
     # The cockpit is the home page of every post with an area (registry's plain list otherwise).
     path("", views.home, name="home"),
     path("monitoring/list/", views.drill, name="list"),
+    path("monitoring/rankings/", views.ranking_page, name="rankings"),
     path("monitoring/definitions/", views.definitions, name="definitions"),
 ]

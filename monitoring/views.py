@@ -25,7 +25,11 @@ from workflows.models.sites import FundEntry, FundKind
 
 from . import cockpit as facts
 from .figures import HOUSEHOLD, PERSON, SITE, breakdown, home_area, in_scope, rows
-from .indicators import INDICATORS, measure
+from .indicators import FIVE_RATES, INDICATORS, measure
+from .rankings import rankings
+from .snapshots import history, last_week, series
+
+CHART_DAYS = 30
 
 PAGE_SIZE = 50
 
@@ -61,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return registry_views.home(request)
     user = request.user
     figures = breakdown(area, user)
+    ranked = rankings(figures.children, last_week([c.prefix for c in figures.children if c.area]))
     counts = facts.stage_counts(user, area.prefix)
     slow_count, slow = facts.slow_site_rows(user, area.prefix)
     targets = facts.targets()
@@ -81,10 +86,42 @@ def home(request: HttpRequest) -> HttpResponse:
         "slow_sites": slow,
         "findings": facts.open_findings(user, area.prefix),
         "target_rows": target_rows,
+        "score_ranking": ranked[0],
+        "chart_data": chart_data(area, figures),
+        "history": history(area.code, CHART_DAYS),
         # What the plain home page showed, kept below the figures: the posts, and the households.
         "roles": roles_and_areas(user),
         "page": registry_views.paginate(request, registry_views.household_rows(
             rows(HOUSEHOLD, user).filter(area_code__startswith=area.prefix))),
+    })
+
+
+def chart_data(area, figures) -> dict:
+    """What the two charts draw (the tables beside them print the same figures)."""
+    snapshots = history(area.code, CHART_DAYS)
+    children = [c for c in figures.children if c.area is not None]
+    return {
+        "trend": series(snapshots),
+        "areas": {
+            "names": [c.name for c in children],
+            "rates": [{"code": i.code, "name": i.name,
+                       "values": [float(c.figure(i.code).percent) if c.figure(i.code).percent is not None else None
+                                  for c in children]} for i in FIVE_RATES],
+        },
+    }
+
+
+@login_required
+def ranking_page(request: HttpRequest) -> HttpResponse:
+    """The areas one level down ranked on the combined score and on each rate, with the change
+    since last week."""
+    area = area_for(request)
+    if area is None:
+        raise Http404("您的账号尚未被授予任何岗位。")
+    figures = breakdown(area, request.user)
+    ranked = rankings(figures.children, last_week([c.prefix for c in figures.children if c.area]))
+    return render(request, "monitoring/rankings.html", {
+        "area": area, "trail": trail(request.user, area), "rankings": ranked,
     })
 
 

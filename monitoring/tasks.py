@@ -1,0 +1,11 @@
+"""Celery tasks of monitoring (beat: settings CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from .snapshots import take_snapshots
+
+
+@shared_task(name="monitoring.tasks.take_snapshots")
+def take_daily_snapshots() -> int:
+    """The day's snapshot of every area; run again the same day, it replaces that day's rows."""
+    return take_snapshots()
