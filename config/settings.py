@@ -559,3 +559,7 @@ MONITORING_SCORE_WEIGHTS = env.json("MONITORING_SCORE_WEIGHTS", default={
 CELERY_BEAT_SCHEDULE["monitoring-snapshots"] = {
     "task": "monitoring.tasks.take_snapshots", "schedule": crontab(hour=23, minute=30),
 }
+# The 周通报 of every county, each Monday morning for the week before (monitoring.tasks).
+CELERY_BEAT_SCHEDULE["monitoring-weekly-bulletins"] = {
+    "task": "monitoring.tasks.weekly_bulletins", "schedule": crontab(day_of_week=1, hour=7, minute=0),
+}
