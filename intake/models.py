@@ -76,3 +76,134 @@ class MemberDetail(models.Model):
     class Meta:
         verbose_name = "成员名单信息"
         verbose_name_plural = "成员名单信息"
+
+
+class RecheckList(models.Model):
+    """回头看: another department's list the county uploads, matched by ID number through the blind
+    index against the active cases of the county. The file is kept like an import's; its persons'
+    ID numbers are not stored (a match is a Suspect pointing at the member)."""
+
+    class Kind(models.TextChoices):
+        STATE_SALARIED = "state_salaried", "财政供养人员名单"
+        HOUSING = "housing", "农村危房改造/农房保障受益名单"
+        HUKOU = "hukou", "户籍变动名单"
+        DEATH = "death", "死亡人员名单"
+
+    county = models.ForeignKey(AdminArea, verbose_name="县", on_delete=models.PROTECT, related_name="+")
+    area_code = AreaCodeField("区划代码", db_index=True, editable=False)
+    kind = models.CharField("名单类别", max_length=16, choices=Kind.choices)
+    source = models.CharField("提供部门", max_length=100, blank=True)
+    file_name = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField("存储位置", max_length=200, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    persons = models.PositiveIntegerField("名单人数", default=0)
+    unreadable = models.PositiveIntegerField("无法识别的行", default=0)
+    matched = models.PositiveIntegerField("比中人数", default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回头看比对名单"
+        verbose_name_plural = "回头看比对名单"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（{self.file_name}）"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.county.code
+        super().save(*args, **kwargs)
+
+
+class Suspect(models.Model):
+    """A member of an active case found on another department's list: on the township's checking
+    list until it confirms (→ the removal process of workflows) or clears it with a reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待核查"
+        CONFIRMED = "confirmed", "已确认，转清退"
+        CLEARED = "cleared", "已排除"
+
+    recheck = models.ForeignKey(RecheckList, verbose_name="比对名单", on_delete=models.PROTECT, related_name="suspects")
+    household = models.ForeignKey("registry.Household", verbose_name="搬迁户", on_delete=models.PROTECT,
+                                  related_name="+")
+    member = models.ForeignKey(Member, verbose_name="成员", on_delete=models.PROTECT, related_name="+")
+    # The household's area: the township that checks it finds it by prefix (registry/scope.py).
+    area_code = AreaCodeField("区划代码", db_index=True, editable=False)
+    row = models.PositiveIntegerField("名单行号")
+    status = models.CharField("核查状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    reason = models.TextField("核查说明", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="核查人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("核查时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "回头看疑点"
+        verbose_name_plural = "回头看疑点"
+        ordering = ["area_code", "id"]
+        constraints = [models.UniqueConstraint(fields=["recheck", "member"], name="one_suspect_per_list_member")]
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.household.area_code
+        super().save(*args, **kwargs)
+
+
+class FieldCheck(models.Model):
+    """踏验: a household drawn by the county's sample of N % per township, checked on the spot."""
+
+    class Result(models.TextChoices):
+        PENDING = "", "待踏验"
+        CONFORMS = "conforms", "符合"
+        FAILS = "fails", "不符合"
+
+    county = models.ForeignKey(AdminArea, verbose_name="县", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(AdminArea, verbose_name="乡镇", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("registry.Household", verbose_name="搬迁户", on_delete=models.PROTECT,
+                                  related_name="+")
+    area_code = AreaCodeField("区划代码", db_index=True, editable=False)
+    draw = models.PositiveIntegerField("抽样批次")
+    percent = models.PositiveSmallIntegerField("抽样比例（%）")
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽样人", on_delete=models.PROTECT,
+                                 related_name="+")
+    drawn_at = models.DateTimeField("抽样时间", auto_now_add=True)
+    result = models.CharField("踏验结果", max_length=16, choices=Result.choices, blank=True, default="")
+    note = models.TextField("踏验情况", blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="踏验人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField("踏验时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "踏验抽样"
+        verbose_name_plural = "踏验抽样"
+        ordering = ["area_code", "id"]
+        constraints = [models.UniqueConstraint(fields=["draw", "household"], name="one_field_check_per_draw")]
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.household.area_code
+        super().save(*args, **kwargs)
+
+
+class RecheckReport(models.Model):
+    """The county's re-check report: the PDF is a document (filed into the county's archive file by
+    the archive's own receiver); the Excel with the same figures is kept beside it, its SHA-256
+    printed on the PDF."""
+
+    county = models.ForeignKey(AdminArea, verbose_name="县", on_delete=models.PROTECT, related_name="+")
+    area_code = AreaCodeField("区划代码", db_index=True, editable=False)
+    document = models.ForeignKey("documents.Document", verbose_name="报告（PDF）", on_delete=models.PROTECT,
+                                 related_name="+")
+    excel_name = models.CharField("Excel 存储位置", max_length=200, editable=False)
+    excel_sha256 = models.CharField("Excel SHA-256", max_length=64, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回头看报告"
+        verbose_name_plural = "回头看报告"
+        ordering = ["-id"]
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.county.code
+        super().save(*args, **kwargs)
