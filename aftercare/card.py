@@ -6,6 +6,10 @@ measures, who filled it in and when the head signed, each member's current job, 
 
 Plain strings only: the document engine renders what it is given and keeps nothing else."""
 
+import datetime
+
+from django.utils import timezone
+
 from documents.models import Document
 from documents.services import regenerate_document
 from documents.types.common import chinese_date
@@ -15,7 +19,8 @@ from workflows.acting import Refused
 from workflows.households.document_types import follow_up
 
 from .employment import current_records
-from .income import QUARTER_LABELS, year_summary
+from . import support
+from .income import QUARTER_LABELS, quarter_start, year_summary
 from .models import EmploymentRecord, EmploymentStatus, TrainingRecord
 
 
@@ -51,8 +56,30 @@ def employment_changes(household, year: int) -> dict[int, list[str]]:
 
 
 def measures_by_quarter(household, year: int) -> dict[int, str]:
-    """The support measures in force each quarter (support plan, item 3); empty until it is recorded."""
-    return {}
+    """The support plan in force at each quarter's end (or now, for the quarter under way)."""
+    found = {}
+    for q in (1, 2, 3, 4):
+        end = datetime.datetime.combine(quarter_start(year + (q == 4), 1 if q == 4 else q + 1), datetime.time.min)
+        moment = min(timezone.make_aware(end), timezone.now())
+        plan = support.plan_at(household, moment)
+        if plan is not None:
+            text = "、".join(plan.measure_labels)
+            found[q] = f"{text}：{plan.measure_note}" if plan.measure_note else text
+    return found
+
+
+def plan_and_checklist(household) -> dict:
+    plan = support.current_plan(household)
+    listed = support.checklist(household)
+    return {
+        "plan": {"channels": plan.income_channels, "measures": "、".join(plan.measure_labels),
+                 "note": plan.measure_note, "land": "；".join(plan.land_texts) or "未填写",
+                 "version": plan.version} if plan else None,
+        "continuity": [{"label": i["label"], "state": i["check"].get_state_display() if i["check"] else "未确认",
+                        "date": chinese_date(i["check"].done_on) if i["check"] else "",
+                        "confirmed_by": i["check"].confirmed_by if i["check"] else ""} for i in listed["items"]],
+        "continuity_complete": listed["complete"],
+    }
 
 
 def follow_up_card_records(household, year: int) -> dict:
@@ -88,8 +115,10 @@ def follow_up_card_records(household, year: int) -> dict:
                  "dates": f"{t.start_date:%Y-%m-%d} 至 {t.end_date:%Y-%m-%d}", "certificate": t.certificate}
                 for t in TrainingRecord.objects.filter(household=household).select_related("member")
                 .order_by("start_date", "id")]
+    if not support.checklist(household)["complete"]:
+        notes.append("接续事项尚未全部确认：" + "、".join(support.checklist(household)["missing"]) + "。")
     return {"line": _yuan(summary["line"]), "quarters": quarters, "warnings": warnings, "notes": notes,
-            "training": training,
+            "training": training, **plan_and_checklist(household),
             "members": {pk: job_text(entry) for pk, entry in current_records(members).items()}}
 
 

@@ -6,7 +6,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from .models import Channel, EmploymentStatus, WorkPlace
+from .models import (Channel, ContinuityItem, ContinuityState, EmploymentStatus, LandKind, LandUse, MeasureKind,
+                     WorkPlace)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -126,3 +127,43 @@ class IncomeUploadForm(PeriodForm):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("文件超过5MB，请分村导入。")
         return upload
+
+
+class PlanForm(forms.Form):
+    """The support plan; one use per kind of land left behind (耕地, 林地, 宅基地)."""
+
+    income_channels = forms.CharField(label="稳定增收渠道", max_length=200, required=False,
+                                      help_text="如：务工、公益岗位、光伏分红、土地流转金", error_messages={
+                                          "max_length": "稳定增收渠道最多200字。"})
+    measures = forms.MultipleChoiceField(label="帮扶措施类别", required=False, choices=MeasureKind.choices,
+                                         widget=forms.CheckboxSelectMultiple,
+                                         error_messages={"invalid_choice": "帮扶措施只能从列表中选择。"})
+    measure_note = forms.CharField(label="帮扶措施说明", required=False, max_length=500,
+                                   widget=forms.Textarea(attrs={"rows": 2}),
+                                   error_messages={"max_length": "说明最多500字。"})
+    land_uses = forms.CharField(required=False, widget=forms.HiddenInput)  # errors of the land rows
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in LandKind.choices:
+            self.fields[f"{code}_use"] = forms.ChoiceField(
+                label=f"{label}盘活方式", required=False, choices=[("", "（无或未盘活）"), *LandUse.choices],
+                error_messages={"invalid_choice": f"{label}盘活方式只能从列表中选择。"})
+            self.fields[f"{code}_area"] = forms.CharField(label=f"{label}面积（亩）", required=False, max_length=12)
+
+    def land_rows(self) -> list[dict]:
+        data = self.cleaned_data
+        return [{"land": code, "use": data.get(f"{code}_use", ""), "area_mu": data.get(f"{code}_area", "")}
+                if data.get(f"{code}_use") or data.get(f"{code}_area") else {}
+                for code in LandKind.values]
+
+
+class ContinuityForm(forms.Form):
+    item = forms.ChoiceField(label="接续事项", choices=[("", "（请选择）"), *ContinuityItem.choices],
+                             error_messages={"required": "请选择接续事项。", "invalid_choice": "请选择接续事项。"})
+    state = forms.ChoiceField(label="办理结果", choices=[("", "（请选择）"), *ContinuityState.choices],
+                              error_messages={"required": "请选择办理结果。", "invalid_choice": "请选择办理结果。"})
+    done_on = _date("办理日期", required=True)
+    confirmed_by = forms.CharField(label="确认人（单位及姓名）", max_length=60, error_messages={
+        "required": "请填写确认人（单位及姓名）。", "max_length": "确认人最多60字。"})
+    note = forms.CharField(label="备注", required=False, max_length=200, error_messages={"max_length": "备注最多200字。"})

@@ -160,3 +160,101 @@ class IncomeReport(ImmutableModel):
     def net(self) -> Decimal:
         """纯收入 of the quarter: 楚雄's K − R (formats.md §3.1) with the actual cost."""
         return self.wage + self.business_gross - self.business_cost + self.property_income + self.transfer
+
+
+class MeasureKind(models.TextChoices):
+    """帮扶措施 (formats.md §1.2: 开发式帮扶 产业/就业/公益岗位/金融, and 兜底 — seed 002 "保障兜底")."""
+
+    INDUSTRY = "industry", "产业"
+    EMPLOYMENT = "employment", "就业"
+    PUBLIC_POST = "public_post", "公益岗位"
+    FINANCE = "finance", "金融"
+    SAFETY_NET = "safety_net", "兜底"
+
+
+class LandKind(models.TextChoices):
+    """迁出地“三块地” (seed 004: 承包地、山林地、宅基地)."""
+
+    FARMLAND = "farmland", "耕地"
+    FOREST = "forest", "林地"
+    HOMESTEAD = "homestead", "宅基地"
+
+
+class LandUse(models.TextChoices):
+    """How the land left behind is put to use (seed 004: 必须有一种盘活途径; seed 001: 流转或入股)."""
+
+    TRANSFER = "transfer", "流转"
+    SHARES = "shares", "入股"
+    RECLAIM = "reclaim", "复垦"
+    TRUSTEESHIP = "trusteeship", "托管"
+
+
+class SupportPlan(ImmutableModel):
+    """A household's support plan (帮扶计划): its income channels, measures and the use of its land
+    left behind. Each change is a new version; the latest is in force."""
+
+    household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
+                                  related_name="support_plans")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    version = models.PositiveSmallIntegerField("版本")
+    income_channels = models.CharField("稳定增收渠道", max_length=200)
+    measures = models.JSONField("帮扶措施类别", default=list)  # MeasureKind values
+    measure_note = models.CharField("帮扶措施说明", max_length=500, blank=True)
+    land_uses = models.JSONField("迁出地土地盘活", default=list)  # [{"land", "use", "area_mu"}]
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "帮扶计划"
+        verbose_name_plural = "帮扶计划"
+        ordering = ["household", "-version"]
+        constraints = [models.UniqueConstraint(fields=["household", "version"], name="one_plan_version")]
+        triggers = write_once_triggers()
+
+    @property
+    def measure_labels(self) -> list[str]:
+        return [MeasureKind(m).label for m in self.measures]
+
+    @property
+    def land_texts(self) -> list[str]:
+        return [f"{LandKind(u['land']).label}{u['area_mu']}亩{LandUse(u['use']).label}" for u in self.land_uses]
+
+
+class ContinuityItem(models.TextChoices):
+    """What must follow the family to the new place (seed 002: 低保, 养老保险关系衔接, 户籍, 上学就医)."""
+
+    MINIMUM_LIVING = "minimum_living", "低保"
+    PENSION = "pension", "养老保险"
+    MEDICAL = "medical", "医疗保险"
+    HOUSEHOLD_REGISTRATION = "hukou", "户籍迁移"
+    SCHOOLING = "schooling", "子女就学"
+
+
+class ContinuityState(models.TextChoices):
+    TRANSFERRED = "transferred", "已转移接续"
+    KEPT = "kept", "保留在迁出地"
+    NOT_APPLICABLE = "n_a", "不适用"
+
+
+class ContinuityCheck(ImmutableModel):
+    """One item of the continuity checklist confirmed (接续服务清单): what became of it, when, and who
+    confirmed it. A later confirmation of the same item is a new row."""
+
+    household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
+                                  related_name="continuity_checks")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    item = models.CharField("接续事项", max_length=16, choices=ContinuityItem.choices)
+    state = models.CharField("办理结果", max_length=16, choices=ContinuityState.choices)
+    done_on = models.DateField("办理日期")
+    confirmed_by = models.CharField("确认人（单位及姓名）", max_length=60)
+    note = models.CharField("备注", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "接续事项确认"
+        verbose_name_plural = "接续事项确认"
+        ordering = ["household", "item", "-id"]
+        triggers = write_once_triggers()

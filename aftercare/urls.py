@@ -13,6 +13,8 @@ urlpatterns = [
     path("aftercare/households/<int:pk>/training/", views.training_new, name="training_new"),
     path("aftercare/households/<int:pk>/income/", views.income_new, name="income_new"),
     path("aftercare/households/<int:pk>/card/", views.card_print, name="card_print"),
+    path("aftercare/households/<int:pk>/plan/", views.plan_new, name="plan_new"),
+    path("aftercare/households/<int:pk>/continuity/", views.continuity_new, name="continuity_new"),
     # 季度收入监测表: a village on one page, and the Excel upload.
     path("aftercare/villages/<str:code>/income/", views.village_income, name="village_income"),
     path("aftercare/villages/<str:code>/income.xlsx", views.income_template, name="income_template"),

@@ -24,9 +24,10 @@ from registry.scope import covers, get_household_for
 from workflows.acting import Refused, acting_role
 
 from . import card as cards
-from . import employment, income, workbook
+from . import employment, income, support, workbook
 from .access import MOVED_IN, RECORDING_ROLES
-from .forms import EmploymentForm, IncomeForm, IncomeUploadForm, PeriodForm, TrainingForm, add_violations
+from .forms import (ContinuityForm, EmploymentForm, IncomeForm, IncomeUploadForm, PeriodForm, PlanForm, TrainingForm,
+                    add_violations)
 from .models import EmploymentRecord, IncomeSource, TrainingRecord
 
 VIEW = "registry.view_household"
@@ -100,7 +101,21 @@ def _household_context(request, household, **forms):
         "training_form": forms.get("training_form") or TrainingForm(members=labour),
         "income_form": forms.get("income_form") or IncomeForm(initial={**PeriodForm.current()}),
         "card": cards.latest_card(household),
+        "plan": support.current_plan(household),
+        "checklist": support.checklist(household),
+        "plan_form": forms.get("plan_form") or PlanForm(initial=_plan_initial(household)),
+        "continuity_form": forms.get("continuity_form") or ContinuityForm(),
     }
+
+
+def _plan_initial(household) -> dict:
+    plan = support.current_plan(household)
+    if plan is None:
+        return {}
+    initial = {"income_channels": plan.income_channels, "measures": plan.measures, "measure_note": plan.measure_note}
+    for use in plan.land_uses:
+        initial[f"{use['land']}_use"], initial[f"{use['land']}_area"] = use["use"], use["area_mu"]
+    return initial
 
 
 def _year(request) -> int:
@@ -325,3 +340,39 @@ def income_template(request, code):
     response = HttpResponse(workbook.template(households, year=year, quarter=quarter), content_type=workbook.XLSX)
     response["Content-Disposition"] = f'attachment; filename="income-{village.code}-{year}Q{quarter}.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def plan_new(request, pk):
+    household = get_household_for(request.user, pk)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        return render(request, "aftercare/household.html", _household_context(request, household, plan_form=form),
+                      status=400)
+    data = form.cleaned_data
+    try:
+        plan = support.record_plan(actor=request.user, household=household, income_channels=data["income_channels"],
+                                   measures=data["measures"], measure_note=data["measure_note"],
+                                   land_uses=form.land_rows(), request=request)
+    except Refused as exc:
+        return _refused(request, household, exc, "plan_form", form)
+    messages.success(request, f"已保存帮扶计划（第{plan.version}版）。")
+    return redirect(f"{reverse('aftercare:household', args=[household.pk])}#plan")
+
+
+@login_required
+@require_POST
+def continuity_new(request, pk):
+    household = get_household_for(request.user, pk)
+    form = ContinuityForm(request.POST)
+    if not form.is_valid():
+        return render(request, "aftercare/household.html",
+                      _household_context(request, household, continuity_form=form), status=400)
+    try:
+        check = support.confirm_continuity(actor=request.user, household=household, request=request,
+                                           **form.cleaned_data)
+    except Refused as exc:
+        return _refused(request, household, exc, "continuity_form", form)
+    messages.success(request, f"已确认{check.get_item_display()}：{check.get_state_display()}。")
+    return redirect(f"{reverse('aftercare:household', args=[household.pk])}#continuity")

@@ -140,6 +140,8 @@ ACTION_LABELS = {
     "aftercare.employment": "更新就业台账",
     "aftercare.training": "登记培训",
     "aftercare.income": "填报季度收入",
+    "aftercare.support_plan": "制定帮扶计划",
+    "aftercare.continuity": "确认接续事项",
 }
 
 
