@@ -201,7 +201,7 @@ def parse_decimal(value) -> Decimal | None:
     return Decimal(text)
 
 
-def _header(ws_rows, columns):
+def _header(ws_rows, columns, min_matches=MIN_HEADER_MATCHES):
     """(header row number, {key: column index}, {key: label as written}) from the first rows."""
     lookup = {}
     for column in columns:
@@ -214,7 +214,7 @@ def _header(ws_rows, columns):
             if key and key not in positions:
                 positions[key] = index
                 written[key] = str(cell).strip()
-        if len(positions) >= MIN_HEADER_MATCHES:
+        if len(positions) >= min_matches:
             return number, positions, written
         if number > TITLE_ROWS_MAX:
             break
@@ -243,7 +243,7 @@ def _clean(row: Row, column, raw):
     return norm_value(raw)
 
 
-def read_sheet(file, columns, *, sheet_names=("成员",)) -> Sheet:
+def read_sheet(file, columns, *, sheet_names=("成员",), min_matches=MIN_HEADER_MATCHES) -> Sheet:
     """The first sheet (preferring one named in `sheet_names`) whose header is found in the first
     rows; rows below it, blank rows skipped. Raises SheetError when no sheet has a header."""
     try:
@@ -259,7 +259,7 @@ def read_sheet(file, columns, *, sheet_names=("成员",)) -> Sheet:
                 head.append(cells)
                 if len(head) > TITLE_ROWS_MAX + 1:
                     break
-            header_row, positions, written = _header(head, columns)
+            header_row, positions, written = _header(head, columns, min_matches)
             if header_row is None:
                 continue
             missing = [c.label for c in columns if c.required and c.key not in positions]
