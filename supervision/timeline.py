@@ -103,6 +103,7 @@ ACTION_LABELS = {
     "archive.four_properties_check": "档案四性定时检测",
     "archive.completeness_export": "导出档案完整性报告",
     "finding.export": "导出督查问题台账",
+    "monitoring.export": "导出监测日报或台账",
     "site.view": "查阅安置点信息",
     "site.note": "安置点备注",
     "household.note": "搬迁户备注",
