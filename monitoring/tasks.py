@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .bulletin import issue_all
 from .snapshots import take_snapshots
 
 
@@ -9,3 +10,9 @@ from .snapshots import take_snapshots
 def take_daily_snapshots() -> int:
     """The day's snapshot of every area; run again the same day, it replaces that day's rows."""
     return take_snapshots()
+
+
+@shared_task(name="monitoring.tasks.weekly_bulletins")
+def weekly_bulletins() -> int:
+    """Monday: last week's 周通报 of every county (a new document each, filed in the county's archive)."""
+    return issue_all()

@@ -9,5 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("monitoring/list/", views.drill, name="list"),
     path("monitoring/rankings/", views.ranking_page, name="rankings"),
+    path("monitoring/reports/", views.reports, name="reports"),
+    path("monitoring/reports/daily.xlsx", views.daily_xlsx, name="daily_xlsx"),
     path("monitoring/definitions/", views.definitions, name="definitions"),
 ]

@@ -7,24 +7,31 @@ confirming it exists); every count and list starts from the scoped rows (monitor
 township.
 """
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from registry import views as registry_views
 from registry.models import AdminArea, HouseholdStage, Member
 from registry.models.areas import LEVEL_ORDER
-from registry.scope import roles_and_areas
+from registry.scope import area_q, roles_and_areas
+from documents.models import Document
+from documents.permissions import ADD_DOCUMENT
 from workflows.households.deadlines import overdue_q
 from workflows.models.sites import FundEntry, FundKind
 
+from . import bulletin, exports
 from . import cockpit as facts
-from .figures import HOUSEHOLD, PERSON, SITE, breakdown, home_area, in_scope, rows
+from .figures import HOUSEHOLD, HOUSEHOLD_PERM, PERSON, SITE, area_of_prefix, breakdown, home_area, in_scope, rows
 from .indicators import FIVE_RATES, INDICATORS, measure
 from .rankings import rankings
 from .snapshots import history, last_week, series
@@ -32,6 +39,18 @@ from .snapshots import history, last_week, series
 CHART_DAYS = 30
 
 PAGE_SIZE = 50
+
+
+class BulletinForm(forms.Form):
+    week_end = forms.DateField(label="通报周的最后一天（周日）", required=False,
+                               help_text="不填则为上一个完整的周（周一至周日）。",
+                               error_messages={"invalid": "日期格式须为 YYYY-MM-DD。"})
+
+    def clean_week_end(self):
+        value = self.cleaned_data["week_end"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("通报周不能晚于今天。")
+        return value
 
 
 def area_for(request: HttpRequest) -> AdminArea | None:
@@ -188,6 +207,46 @@ def drill(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": urlencode(params),
     })
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """周通报 and 日报: the county's bulletins (each a document with its 文号, filed in the archive),
+    generating this week's on demand, and the day's report as Excel."""
+    area = area_for(request)
+    if area is None:
+        raise Http404("您的账号尚未被授予任何岗位。")
+    county = area_of_prefix(area.code[:6])
+    may_issue = county is not None and in_scope(request.user, county) and request.user.has_perm(
+        ADD_DOCUMENT, county)
+    if request.method == "POST":
+        if not may_issue:
+            raise PermissionDenied("只有县级岗位可以生成本县周通报。")
+        form = BulletinForm(request.POST)
+        if form.is_valid():
+            version = bulletin.issue_bulletin(county, actor=request.user, week_end=form.cleaned_data["week_end"],
+                                              request=request)
+            messages.success(request, f"已生成{version.document.title}（{version.document.number}），并已归入本县档案。")
+            return redirect("documents:detail", version.document.pk)
+    else:
+        form = BulletinForm()
+    issued = (Document.objects.filter(area_q(request.user, HOUSEHOLD_PERM), doc_type=bulletin.DOC_TYPE,
+                                      area_code__startswith=area.code[:6]).order_by("-created_at")[:20])
+    return render(request, "monitoring/reports.html", {
+        "area": area, "trail": trail(request.user, area), "county": county, "may_issue": may_issue, "form": form,
+        "bulletins": issued,
+    })
+
+
+@login_required
+def daily_xlsx(request: HttpRequest) -> HttpResponse:
+    area = area_for(request)
+    if area is None:
+        raise Http404("您的账号尚未被授予任何岗位。")
+    book, rows_written = exports.daily_report(area, request.user)
+    today = timezone.localdate()
+    return exports.xlsx_response(book, f"{area.name}易地扶贫搬迁工作日报-{today:%Y%m%d}.xlsx", request=request,
+                                 subject="日报", area=area, rows=rows_written)
 
 
 @login_required

@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from documents.evidence.services import ingest_evidence
-from registry.models import Employment, Household, HouseholdStage as S, LabourAbility, Relation
-from tests.factories import HouseholdFactory, MemberFactory, SiteFactory
+from registry.models import AreaLevel, Employment, Household, HouseholdStage as S, LabourAbility, Relation
+from tests.factories import AreaFactory, HouseholdFactory, MemberFactory, SiteFactory
 from tests.workflows.conftest import png_bytes
 from workflows.models import FundEntry, FundKind, Opinion
 from workflows.models.sites import SiteProject
@@ -80,3 +80,22 @@ def program(areas, cast):
     Opinion.objects.create(household=h["h2"], stage=S.DEMOLITION, round=1, step="demolition_record",
                            decision="approve", actor=cast["reviewer"], role="role_township_reviewer")
     return {"sites": {"river": river, "hill": hill, "stone": stone}, "households": h}
+
+
+# township: (households, started) — started rates 100, 75, 50, 25, 0 %
+TOWNS = {"一镇": (4, 4), "二镇": (4, 3), "三镇": (4, 2), "四镇": (4, 1), "五镇": (4, 0)}
+
+
+@pytest.fixture
+def county(db):
+    """排名县: five townships of four households each, started 4, 3, 2, 1, 0."""
+    county = AreaFactory(code="520888000000", name="排名县", level=AreaLevel.COUNTY)
+    for n, (name, (total, started)) in enumerate(TOWNS.items(), start=1):
+        town = AreaFactory(code=f"520888{100 + n}000", name=name, level=AreaLevel.TOWNSHIP, parent=county)
+        village = AreaFactory(code=f"520888{100 + n}201", name=f"{name}村", level=AreaLevel.VILLAGE, parent=town)
+        for i in range(total):
+            h = HouseholdFactory(village=village)
+            Household.objects.filter(pk=h.pk).update(stage=S.ACCEPTANCE if i < started else S.CONSTRUCTION)
+    return county
+
+

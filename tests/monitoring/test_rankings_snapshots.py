@@ -14,25 +14,10 @@ from monitoring.figures import breakdown
 from monitoring.models import Snapshot
 from monitoring.rankings import rankings
 from monitoring.snapshots import last_week, take_snapshots
-from registry.models import AreaLevel, Household, HouseholdStage as S
-from tests.factories import AreaFactory, HouseholdFactory
+from registry.models import Household, HouseholdStage as S
 from tests.conftest import make_official
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-# township: (households, started) — started rates 100, 75, 50, 25, 0 %
-TOWNS = {"一镇": (4, 4), "二镇": (4, 3), "三镇": (4, 2), "四镇": (4, 1), "五镇": (4, 0)}
-
-
-@pytest.fixture
-def county(db):
-    county = AreaFactory(code="520888000000", name="排名县", level=AreaLevel.COUNTY)
-    for n, (name, (total, started)) in enumerate(TOWNS.items(), start=1):
-        town = AreaFactory(code=f"520888{100 + n}000", name=name, level=AreaLevel.TOWNSHIP, parent=county)
-        village = AreaFactory(code=f"520888{100 + n}201", name=f"{name}村", level=AreaLevel.VILLAGE, parent=town)
-        for i in range(total):
-            h = HouseholdFactory(village=village)
-            Household.objects.filter(pk=h.pk).update(stage=S.ACCEPTANCE if i < started else S.CONSTRUCTION)
-    return county
 
 
 def by_code(ranked):
