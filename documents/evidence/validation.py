@@ -165,13 +165,51 @@ def _image_end(data: bytes, content_type: str) -> int | None:
     return at + 2 if at >= 0 else None
 
 
+def _jpeg_metadata(data: bytes) -> list[bytes]:
+    """The JPEG's comment and application segments (COM, APP0–APP15): where text can hide. The
+    compressed picture after SOS is not searched: its bytes are noise, and a multi-megabyte phone
+    photo contains "<a " or "<img" by chance (the check once refused the demo's own photos)."""
+    found, at = [], 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2:at + 4], "big")
+        if marker == 0xDA:  # start of scan: entropy-coded data follows
+            break
+        if marker == 0xFE or 0xE0 <= marker <= 0xEF:
+            found.append(data[at + 4:at + 2 + length])
+        at += 2 + length
+    return found
+
+
+def _png_metadata(data: bytes) -> list[bytes]:
+    """Every PNG chunk but the compressed picture (IDAT) and the fixed header/palette chunks."""
+    found, at = [], 8
+    while at + 8 <= len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind = data[at + 4:at + 8]
+        if kind not in (b"IDAT", b"IHDR", b"PLTE", b"IEND"):
+            found.append(data[at + 8:at + 8 + length])
+        if kind == b"IEND":
+            break
+        at += 12 + length
+    return found
+
+
 def _refuse_polyglot(upload, content_type: str) -> None:
-    """An image that is also a web page: markup anywhere in it, or data after its end marker."""
+    """An image that is also a web page: markup in its comments or metadata, or data after its end
+    marker (where a browser sniffing the file would find a page)."""
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
     end = _image_end(data, content_type)
-    if _POLYGLOT.search(data) or (end is not None and data[end:].strip(b"\x00\r\n\t ")):
+    text = _png_metadata(data) if content_type == PNG else _jpeg_metadata(data)
+    if any(_POLYGLOT.search(part) for part in text) or (end is not None and data[end:].strip(b"\x00\r\n\t ")):
         _reject("image_polyglot", "图片中夹带了网页代码或图片结束后的附加数据，疑似伪装文件，已拒收。"
                 "请用相机或扫描仪重新导出原始图片后再上传。")
 

@@ -3,14 +3,16 @@ message and nothing is stored — a PDF with JavaScript, an open action, a launc
 embedded file; a JPEG/HTML polyglot; a 1×50000 PNG; a file name with markup."""
 
 import io
+import random
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
+from documents.evidence.validation import _POLYGLOT
 from documents.models import Evidence
 from documents.storage import walk
 
@@ -120,4 +122,35 @@ def test_a_file_name_with_markup_is_refused_and_not_repeated(clerk, family_a, na
     page = response.content.decode()
     assert "文件名不合法：不得包含 &lt; &gt;" in page or "文件名不合法：不得包含 < >" in page
     assert "onerror" not in page and "<script>" not in page and "a`b`" not in page
+    assert_nothing_stored()
+
+
+def _noise_jpeg_with_markup_bytes_in_its_picture() -> bytes:
+    """A photo-like JPEG (noise compresses like a real photo) whose compressed picture data contains
+    "<a " or "<img"-like bytes by chance, as multi-megabyte phone photos commonly do."""
+    rng = random.Random(7)
+    for _ in range(200):
+        image = Image.frombytes("RGB", (480, 360), rng.randbytes(480 * 360 * 3))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=90)
+        data = buffer.getvalue()
+        if _POLYGLOT.search(data):
+            return data
+    raise AssertionError("no noise JPEG with markup-like bytes found")
+
+
+def test_a_photo_whose_picture_bytes_look_like_markup_by_chance_is_accepted(clerk, family_a):
+    response = upload(clerk, family_a, "photo.jpg", _noise_jpeg_with_markup_bytes_in_its_picture())
+    assert response.status_code == 302
+    assert Evidence.objects.count() == 1
+
+
+def test_a_png_with_a_script_in_a_text_chunk_is_refused(clerk, family_a):
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "<script>alert(1)</script>")
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), (0, 128, 0)).save(buffer, "PNG", pnginfo=info)
+    response = upload(clerk, family_a, "photo.png", buffer.getvalue())
+    assert response.status_code == 400
+    assert "图片中夹带了网页代码" in response.content.decode()
     assert_nothing_stored()
