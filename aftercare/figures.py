@@ -5,13 +5,16 @@ prefix, no scope of their own — the caller has already decided which area the 
                                        "households_without_job": 1, "labour": 30, "employed": 19}
 
 就业率 = employed_households / labour_households (formats.md §3.2: 已就业有劳动力户/有劳动力户), over
-the households that have moved in (入住, 拆旧复垦, 后扶); show numerator and denominator."""
+the households that have moved in (入住, 拆旧复垦, 后扶); show numerator and denominator.
+
+    risks(prefix="520999") -> {"open": 3, "closing": 1, "households": 2, "by_township": [...], "by_site": [...]}"""
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, Household, Member
+from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, AdminArea, AreaLevel, Household, Member
 
 from .access import MOVED_IN
+from .models import Risk, RiskStatus
 
 
 def moved_in_households(prefix: str):
@@ -35,3 +38,28 @@ def employment(prefix: str) -> dict:
     )
     return {**counts, "households_without_job": counts["labour_households"] - counts["employed_households"],
             **people}
+
+
+def risks(prefix: str) -> dict:
+    """防返贫 risks under `prefix`: open (not yet closed) and closing, the households with an open
+    risk, and per township and per site the open risks and their households."""
+    live = Risk.objects.filter(area_code__startswith=prefix).exclude(status=RiskStatus.CLOSED)
+    by_township, by_site = {}, {}
+    for area_code, site_id, household_id in live.values_list("area_code", "household__site_id", "household_id"):
+        for key, table in ((area_code[:9], by_township), (site_id, by_site)):
+            if key is None:
+                continue
+            entry = table.setdefault(key, {"open": 0, "households": set()})
+            entry["open"] += 1
+            entry["households"].add(household_id)
+    names = dict(AdminArea.objects.filter(code__in=[f"{p}000" for p in by_township], level=AreaLevel.TOWNSHIP)
+                 .values_list("code", "name"))
+    return {
+        "open": live.count(),
+        "closing": live.filter(status=RiskStatus.CLOSING).count(),
+        "households": live.values("household_id").distinct().count(),
+        "by_township": [{"code": f"{p}000", "name": names.get(f"{p}000", p), "open": e["open"],
+                         "households": len(e["households"])} for p, e in sorted(by_township.items())],
+        "by_site": [{"site_id": s, "open": e["open"], "households": len(e["households"])}
+                    for s, e in sorted(by_site.items())],
+    }

@@ -15,6 +15,7 @@ from django.db import models
 from documents.models.immutable import ImmutableModel, write_once_triggers
 from registry.fields import AreaCodeField
 from registry.models import Household, Member
+from registry.models.scoped import ScopedQuerySet
 
 
 class EmploymentStatus(models.TextChoices):
@@ -257,4 +258,85 @@ class ContinuityCheck(ImmutableModel):
         verbose_name = "接续事项确认"
         verbose_name_plural = "接续事项确认"
         ordering = ["household", "item", "-id"]
+        triggers = write_once_triggers()
+
+
+class RiskType(models.TextChoices):
+    """防返贫 risk types (formats.md §1.2, the relief system's code table; labels stored, not codes)."""
+
+    ILLNESS = "01", "因病"
+    DISASTER = "02", "因自然灾害"
+    DISABILITY = "03", "因残"
+    NO_LABOUR = "04", "因缺劳动力"
+    ACCIDENT = "05", "因意外事故"
+    INDUSTRY_FAILURE = "06", "因产业失败"
+    UNSTABLE_JOB = "07", "因务工就业不稳"
+    SCHOOLING = "09", "因学"
+    OTHER = "99", "其他"
+
+
+class RiskRule(models.TextChoices):
+    """What raised the risk: a rule over the records, or an official (manual)."""
+
+    BELOW_LINE = "below_line", "人均纯收入低于监测线"
+    NO_JOB = "no_job", "有劳动力连续未就业"
+    QUARTER_MISSING = "quarter_missing", "季度收入未填报"
+    CONTINUITY_MISSING = "continuity_missing", "接续事项未确认"
+    MANUAL = "manual", "人工识别"
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", "监测帮扶中"
+    CLOSING = "closing", "申请风险消除"
+    CLOSED = "closed", "风险已消除"
+
+
+class Risk(models.Model):
+    """A 防返贫 monitoring case (防返贫动态监测): raised by a rule or an official, worked by the 后扶专干
+    and the 包保 cadre with measures, closed (风险消除) when the township approves. Its steps are
+    write-once RiskSteps; the status here is what they add up to."""
+
+    household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT, related_name="risks")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    rule = models.CharField("识别方式", max_length=24, choices=RiskRule.choices)
+    risk_type = models.CharField("风险类型", max_length=2, choices=RiskType.choices)
+    detail = models.CharField("风险情况", max_length=300)
+    status = models.CharField("状态", max_length=8, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    raised_at = models.DateTimeField("风险识别时间", auto_now_add=True)
+    closed_at = models.DateTimeField("风险消除时间", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "防返贫监测风险"
+        verbose_name_plural = "防返贫监测风险"
+        ordering = ["-raised_at", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["household", "rule"], condition=~models.Q(status="closed") & ~models.Q(rule="manual"),
+            name="one_open_risk_per_rule",
+            violation_error_message="该户同一规则已有未消除的风险。")]
+
+
+class RiskStep(ImmutableModel):
+    """One step of a risk: raised, a measure taken, closing requested, approved or sent back."""
+
+    class Action(models.TextChoices):
+        RAISE = "raise", "识别风险"
+        MEASURE = "measure", "落实帮扶措施"
+        REQUEST_CLOSE = "request_close", "申请风险消除"
+        APPROVE_CLOSE = "approve_close", "批准风险消除"
+        SEND_BACK = "send_back", "退回继续帮扶"
+
+    risk = models.ForeignKey(Risk, verbose_name="风险", on_delete=models.PROTECT, related_name="steps")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    action = models.CharField("环节", max_length=16, choices=Action.choices)
+    text = models.CharField("内容", max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "风险办理记录"
+        verbose_name_plural = "风险办理记录"
+        ordering = ["risk", "id"]
         triggers = write_once_triggers()

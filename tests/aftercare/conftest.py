@@ -1,11 +1,16 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from registry.models import Household, HouseholdStage, LabourAbility, Relation
 from tests.factories import HouseholdFactory, MemberFactory
 
 
 def moved_in(household, stage=HouseholdStage.FOLLOW_UP):
-    Household.objects.filter(pk=household.pk).update(stage=stage)
+    """The household in a stage after 入住, entered on 1 December 2025 (before the tests' quarters)."""
+    entered = timezone.make_aware(datetime.datetime(2025, 12, 1, 10, 0))
+    Household.objects.filter(pk=household.pk).update(stage=stage, stage_entered_at=entered)
     return Household.objects.get(pk=household.pk)
 
 
