@@ -34,6 +34,7 @@ def main():
     parser.add_argument("--persons", type=int, default=10000)
     parser.add_argument("--no-commit", action="store_true")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--profile", action="store_true", help="print where the check stage spends its time")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-import-"))
     os.environ.update({
@@ -85,6 +86,13 @@ def main():
 
     bare_s, rows = min((timed(bare) for _ in range(3)), key=lambda x: x[0])
     print(f"openpyxl bare read (read_only, values of {rows} rows): {bare_s:.2f} s")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(checking.check, io.BytesIO(data), user=office, area=county)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
     check_s, result = timed(lambda: checking.check(io.BytesIO(data), user=office, area=county))
     counts = result.counts()
     print(f"check stage (intake.checking.check): {check_s:.2f} s — ratio {check_s / bare_s:.1f}× (limit 5×)")

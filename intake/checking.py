@@ -39,7 +39,7 @@ from registry.models import (
 from registry.scope import covers
 
 from .columns import BY_KEY, COLUMNS, RELATION_LABELS, YES
-from .rows import Problem, Row, SheetError, check_schooling, norm_label, parse_decimal, read_sheet, split_id_cell
+from .rows import Problem, Row, SheetError, check_id_cell, check_schooling, norm_label, parse_decimal, read_sheet
 
 ADD = "registry.add_household"
 CHANGE = "registry.change_household"
@@ -69,6 +69,8 @@ class Person:
     id_number: str = ""  # clear, in memory only
     id_index: str = ""
     suffix: str = ""
+    birth_date: object = None
+    sex: str = ""
     member: Member | None = None
 
     @property
@@ -202,9 +204,13 @@ def _check_rows(rows, found) -> dict:
         person = Person(row)
         persons[row.number] = person
         try:
-            person.id_number, person.suffix = split_id_cell(v.get("id_number"))
+            checked, person.suffix = check_id_cell(v.get("id_number"))
         except ValidationError as exc:
             row.add(BY_KEY["id_number"].label, exc.messages[0])
+        else:
+            person.id_number, person.birth_date, person.sex = checked.number, checked.birth_date, checked.sex
+            for warning in checked.warnings:
+                row.add(BY_KEY["id_number"].label, warning, warning=True)
         v.pop("id_number", None)  # the clear number lives on the Person only
         if person.id_number:
             v["_masked_id"] = mask_id_number(person.id_number)
@@ -483,11 +489,9 @@ def _plan_household(plan: Planned, found, user, areas, holder, stored, site_tall
     for person in plan.persons:
         member = _copy(by_index[person.id_index]) if person.id_index in by_index else Member(household=household)
         if member.pk is None and person.id_number:
-            try:
-                for warning in member.set_id_number(person.id_number):
-                    person.row.add("证件号码", warning, warning=True)
-            except ValidationError as exc:
-                person.row.add("证件号码", exc.messages[0])
+            # What Member.set_id_number derives, from the one check made of the row.
+            member.id_number, member.id_index = person.id_number, person.id_index
+            member.birth_date, member.sex = person.birth_date, person.sex
         _apply_member(person, member, found)
         person.member = member
         named.add(member.pk)

@@ -143,6 +143,13 @@ def split_id_cell(value) -> tuple[str, str]:
     """(18-digit ID number, 残疾证 suffix) from an ID cell of 18, 20 or 22 characters; raises
     ValidationError with a Chinese message. A cell typed as a number keeps its digits only when it
     was stored exactly; a float (shown as 5.22401E+17) has lost the last ones."""
+    checked, suffix = check_id_cell(value)
+    return checked.number, suffix
+
+
+def check_id_cell(value):
+    """As split_id_cell, with the whole check's result (birth date, sex, region warnings) instead of
+    the bare number: (registry.idnumbers.CheckedIdNumber, suffix)."""
     if value is None or value == "":
         raise ValidationError("证件号码为空。")
     if isinstance(value, float):
@@ -151,12 +158,12 @@ def split_id_cell(value) -> tuple[str, str]:
     if _looks_scientific(text):
         raise ValidationError("证件号码以科学计数法保存，后几位已丢失：请在原表中将该列设为文本后重填。")
     if len(text) == 18:
-        return check_id_number(text).number, ""
+        return check_id_number(text), ""
     if len(text) in (20, 22):
         suffix = text[18:]
         if not suffix.isdigit() or not ("1" <= suffix[0] <= "7"):
             raise ValidationError(f"证件号码为{len(text)}位，但第19位起不是有效的残疾证类别与等级（类别1至7）。")
-        return check_id_number(text[:18]).number, suffix
+        return check_id_number(text[:18]), suffix
     raise ValidationError(f"证件号码应为18位身份证号码，或20/22位残疾证号码，当前为{len(text)}位。")
 
 
