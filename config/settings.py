@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "intake",
     "monitoring",
     "notifications",
+    "public",
     # After registry: its admin hands registry's user, group and area pages to the three
     # administrators (accounts/admin.py re-registers them).
     "accounts",
@@ -541,6 +542,9 @@ CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
 CELERY_BEAT_SCHEDULE["notifications-digest"] = {
     "task": "notifications.tasks.digest", "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
 }
+# public/ (issue 22 item 5): the no-login window — running notices and a household's own status.
+# Requests per address over all its pages ("N/minute"); past it, 429 (no guessing numbers).
+PUBLIC_RATE = env.str("PUBLIC_RATE", default="20/minute")
 
 # ---------------------------------------------------------------------------------------------
 # monitoring/ (issue 19): the cockpit, rankings, snapshots, bulletins, ledgers. Listed in the README.

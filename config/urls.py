@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("aftercare.urls")),
     path("", include("intake.urls")),
     path("", include("notifications.urls")),
+    path("", include("public.urls")),  # /public/: no login (issue 22)
 ]

@@ -32,13 +32,15 @@ MAY_IMPORT = {
     "approvals": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision",
                   "notifications"},
     "api": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "notifications"},
+    # public: the no-login window, beside approvals and api (it reads notices and one household's status).
+    "public": {"audit", "registry", "accounts", "documents", "workflows"},
     "ops": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "intake",
-            "aftercare", "monitoring", "notifications", "config"},
+            "aftercare", "monitoring", "notifications", "public", "config"},
     "config": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "intake",
-               "aftercare", "monitoring", "notifications", "approvals", "api", "ops"},
+               "aftercare", "monitoring", "notifications", "approvals", "api", "public", "ops"},
 }
 NO_INNER_IMPORTS = ("audit", "registry", "documents", "workflows", "archive", "supervision", "intake", "approvals",
-                    "api", "aftercare", "monitoring", "notifications")
+                    "api", "aftercare", "monitoring", "notifications", "public")
 
 
 def _apps(root: Path = ROOT) -> list[str]:
