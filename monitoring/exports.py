@@ -21,11 +21,13 @@ from .indicators import INDICATORS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(workbook: Workbook, filename: str, *, request, subject: str, area, rows: int) -> HttpResponse:
+def xlsx_response(workbook: Workbook, filename: str, *, request, subject: str, area, rows: int,
+                  unmasked: bool = False) -> HttpResponse:
     """The workbook as a download named in Chinese (RFC 6266 filename*), recorded as an audit event."""
     buffer = io.BytesIO()
     workbook.save(buffer)
-    record(request.user, "monitoring.export", None, {"subject": subject, "filters": {"area": area.code}, "rows": rows},
+    record(request.user, "monitoring.export", None, {"subject": subject, "filters": {"area": area.code}, "rows": rows,
+                                                     "unmasked_id_numbers": unmasked},
            request=request, area_code=area.code)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

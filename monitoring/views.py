@@ -29,7 +29,7 @@ from documents.permissions import ADD_DOCUMENT
 from workflows.households.deadlines import overdue_q
 from workflows.models.sites import FundEntry, FundKind
 
-from . import bulletin, exports
+from . import bulletin, exports, ledgers
 from . import cockpit as facts
 from .figures import HOUSEHOLD, HOUSEHOLD_PERM, PERSON, SITE, area_of_prefix, breakdown, home_area, in_scope, rows
 from .indicators import FIVE_RATES, INDICATORS, measure
@@ -247,6 +247,36 @@ def daily_xlsx(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return exports.xlsx_response(book, f"{area.name}易地扶贫搬迁工作日报-{today:%Y%m%d}.xlsx", request=request,
                                  subject="日报", area=area, rows=rows_written)
+
+
+@login_required
+def ledger_page(request: HttpRequest) -> HttpResponse:
+    area = area_for(request)
+    if area is None:
+        raise Http404("您的账号尚未被授予任何岗位。")
+    return render(request, "monitoring/ledgers.html", {
+        "area": area, "trail": trail(request.user, area), "ledgers": ledgers.LEDGERS,
+        "reveal": request.user.has_perm("registry.reveal_idnumber", area),
+    })
+
+
+@login_required
+def ledger_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
+    """One 台账 of the area as Excel; the roster prints full ID and phone numbers only for a post that
+    may reveal them over the area. Each download is an audit event."""
+    area = area_for(request)
+    if area is None or kind not in ledgers.LEDGERS:
+        raise Http404("未找到该台账。")
+    subject, name = ledgers.LEDGERS[kind]
+    if kind == "households":
+        reveal = request.user.has_perm("registry.reveal_idnumber", area)
+        book, count = ledgers.roster(area, request.user, reveal=reveal)
+    else:
+        reveal = False
+        book, count = getattr(ledgers, f"{kind}_ledger")(area, request.user)
+    today = timezone.localdate()
+    return exports.xlsx_response(book, f"{area.name}{name}-{today:%Y%m%d}.xlsx", request=request, subject=subject,
+                                 area=area, rows=count, unmasked=reveal)
 
 
 @login_required
