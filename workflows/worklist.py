@@ -23,6 +23,8 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -34,7 +36,7 @@ from registry.scope import NOTHING, grants_of, post_q
 from workflows import acting, labels
 from workflows.acting import acting_role
 from workflows.households import deadlines, flows, stages
-from workflows.models.households import NoticeBatch
+from workflows.models.households import NoticeBatch, ObjectionStatus
 from workflows.sites import flows as site_flows
 from workflows.sites import stages as site_stages
 
@@ -91,7 +93,9 @@ def open_tasks():
 
 
 def queue(user):
-    return open_tasks().filter(status=STATUS.NEW, owner__isnull=True).filter(scope_q(user))
+    # status = NEW alone, not also "IN (open statuses)": PostgreSQL multiplies the two selectivities
+    # and, estimating a handful of rows, scanned every open task of the province (docs/scaling.md).
+    return Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True).filter(scope_q(user))
 
 
 def inbox(user):
@@ -161,7 +165,8 @@ def filter_step(qs, code: str):
 
 def with_case(qs):
     """Each task with what a row shows about its household, in one query however many rows."""
-    head = Member.objects.filter(household=OuterRef(PROCESS + "household_id"), relation=Relation.HEAD)
+    # Ordered by id only: Member's default ordering would join the household again per row.
+    head = Member.objects.filter(household=OuterRef(PROCESS + "household_id"), relation=Relation.HEAD).order_by("id")
     return qs.select_related("owner").annotate(
         case_id=F(PROCESS + "household_id"),
         case_number=F(HOUSEHOLD + "number"),
@@ -183,6 +188,19 @@ def priority() -> Case:
     (a newly found hazard, or relocated for 地方病/地质灾害), else 0."""
     hazard = Q(**{HOUSEHOLD + "new_geological_hazard": True}) | Q(**{HOUSEHOLD + "relocation_reason": HAZARD})
     return Case(When(hazard, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def tasks_by_ids(ids):
+    """Tasks whose id is among `ids` (a sliced `values("pk")` queryset: one page of a list), the
+    page's ids found first. On PostgreSQL `id = ANY(ARRAY(subquery))` is an init-plan run once,
+    then primary-key lookups; as `id IN (subquery)` the planner hashed the whole task table joined
+    to households before matching 26 ids (docs/scaling.md)."""
+    if connection.vendor != "postgresql":
+        return Task.objects.filter(pk__in=ids)
+    sql, params = ids.query.sql_with_params()
+    # The inner SQL is Django's own compiled query, its values passed as parameters.
+    where = RawSQL(f'"viewflow_task"."id" = ANY(ARRAY({sql}))', params, output_field=BooleanField())  # nosec B611
+    return Task.objects.filter(where)
 
 
 @dataclass
@@ -222,19 +240,25 @@ stage_label = labels.stage_label
 
 @dataclass(frozen=True)
 class VillageWork:
-    """Households of one village waiting for a village act that moves them as a batch."""
+    """Households of one village waiting for a village act that moves them as a batch, for the
+    township's decision on an objection to their notice, or for their notice to end."""
 
-    kind: str  # "review_meeting" or "notice_batch"
+    kind: str  # "review_meeting", "notice_batch", "objection" or "notice_running"
     label: str
     village_code: str
     village_name: str
     households: int
+    batch_id: int | None = None  # the notice batch (objection, notice_running)
+    ends_on: object = None  # the running notice's last day
 
 
 def village_work(user) -> list[VillageWork]:
     """The households waiting for the review meeting (评议) or for a 公示 batch have no viewflow task
     (a batch moves them, not a step): they are work for the post that records that act in their
-    village — the village head's meeting, the clerk's notice — shown in that post's inbox."""
+    village — the village head's meeting, the clerk's notice — shown in that post's inbox. While a
+    notice runs its households wait for the township's decision on any objection (公示异议处理, the
+    reviewer's and leader's work) or for the last day (the clerk sees it running); nobody else
+    would see them until the notice job moves them on."""
     batched = NoticeBatch.households.through.objects.filter(
         household_id=OuterRef("pk"), noticebatch__created_at__gte=OuterRef("stage_entered_at"))
     waiting = (
@@ -247,6 +271,21 @@ def village_work(user) -> list[VillageWork]:
         rows = (households.filter(post_q(user, role)).order_by().values("village__code", "village__name")
                 .annotate(n=Count("id")).order_by("village__code")[:VILLAGES_SHOWN])
         found += [VillageWork(kind, label, r["village__code"], r["village__name"], r["n"]) for r in rows]
+    running = NoticeBatch.objects.filter(households__stage=S.NOTICE, ends_on__gte=timezone.localdate())
+    objections = Q(objections__status=ObjectionStatus.OPEN, objections__household__stage=S.NOTICE)
+    posts = (("objection", "待处理公示异议", stages.OBJECTION_RESOLUTION.roles, objections),
+             ("notice_running", "公示中", (stages.CLERK,), Q(pk__in=running.values("pk"))))
+    for kind, label, roles, condition in posts:
+        mine = NOTHING
+        for role in roles:
+            mine |= post_q(user, role)
+        rows = (NoticeBatch.objects.filter(condition).filter(mine).order_by()
+                .values("pk", "village__code", "village__name", "ends_on")
+                .annotate(n=Count("households" if kind == "notice_running" else "objections", distinct=True))
+                .order_by("village__code", "pk")[:VILLAGES_SHOWN])
+        found += [VillageWork(kind, label if kind == "objection" else f"{label}（至{r['ends_on'].month}月{r['ends_on'].day}日）",
+                              r["village__code"], r["village__name"], r["n"], r["pk"], r["ends_on"])
+                  for r in rows]
     return found
 
 

@@ -63,3 +63,27 @@ def test_a_vote_over_the_meeting_names_the_household_and_its_figures(officials, 
         messages = [v.message for v in refused.violations if v.code == "bad_vote"]
     assert messages == [f"{second.number}：同意15、反对5、弃权3，合计23票，超过实到人数20人。"]
     assert type(first).objects.get(pk=first.pk).stage == S.REVIEW  # nothing recorded
+
+
+def test_while_the_notice_runs_the_township_sees_the_objection_and_the_clerk_the_running_notice(
+        login, officials, give, areas):
+    household = in_review(areas, officials, give)
+    batches.record_review_meeting(
+        village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(3), place="村委会",
+        expected_members=21, present_members=21, votes=[batches.Vote(household.pk, 21, 0, 0)],
+        files={"meeting_minutes_scan": upload("minutes.png"), "sign_in_sheet": upload("sign.png")})
+    batch = batches.create_notice_batch(village=areas["village_a"], actor=officials["clerk_a"],
+                                        household_ids=[household.pk], posted_on=days_ago(2), ends_on=days_ago(-5),
+                                        posted_at="村公示栏")
+    assert [w.kind for w in worklist.village_work(officials["clerk_a"])] == ["notice_running"]
+    assert worklist.village_work(officials["reviewer"]) == []  # no objection yet: nothing to decide
+    batches.record_objection(batch_id=batch.pk, household_id=household.pk, actor=officials["clerk_a"],
+                             objector="村民王某", content="反映该户已在县城购房。")
+    [work] = worklist.village_work(officials["reviewer"])
+    assert (work.kind, work.batch_id, work.households) == ("objection", batch.pk, 1)
+    assert [w.kind for w in worklist.village_work(officials["leader"])] == ["objection"]
+    assert worklist.village_work(officials["other_reviewer"]) == []  # another township
+    page = login(officials["reviewer"]).get(reverse("approvals:inbox")).content.decode()
+    assert "待处理公示异议" in page and reverse("approvals:notice_detail", args=[batch.pk]) in page
+    running = login(officials["clerk_a"]).get(reverse("approvals:inbox")).content.decode()
+    assert "公示中（至" in running
