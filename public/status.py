@@ -84,7 +84,7 @@ def describe(household) -> Status:
     village = household.village
     township = village.parent.name if village.parent_id else ""
     cadre = display_name(household.responsible_cadre) if household.responsible_cadre_id else ""
-    contact = (f"包保责任人 {cadre}；" if cadre else "") + f"或咨询{township}{village.name}村民委员会、{township}人民政府易地扶贫搬迁工作人员。"
+    contact = (f"包保责任人 {cadre}；或" if cadre else "请") + f"咨询{township}{village.name}村民委员会、{township}人民政府易地扶贫搬迁工作人员。"
     return Status(
         number=household.number, head_name=head.name if head else "",
         head_id_masked=mask_id_number(head.id_number) if head else "", village=f"{township}{village.name}",
