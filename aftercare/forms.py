@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from .models import (Channel, ContinuityItem, ContinuityState, EmploymentStatus, LandKind, LandUse, MeasureKind,
-                     WorkPlace)
+                     RiskType, WorkPlace)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -167,3 +167,15 @@ class ContinuityForm(forms.Form):
     confirmed_by = forms.CharField(label="确认人（单位及姓名）", max_length=60, error_messages={
         "required": "请填写确认人（单位及姓名）。", "max_length": "确认人最多60字。"})
     note = forms.CharField(label="备注", required=False, max_length=200, error_messages={"max_length": "备注最多200字。"})
+
+
+class RiskForm(forms.Form):
+    risk_type = forms.ChoiceField(label="风险类型", choices=[("", "（请选择）"), *RiskType.choices],
+                                  error_messages={"required": "请选择风险类型。", "invalid_choice": "请选择风险类型。"})
+    detail = forms.CharField(label="风险情况", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请写明风险情况。", "max_length": "风险情况最多300字。"})
+
+
+class RiskStepForm(forms.Form):
+    text = forms.CharField(label="内容", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": "请填写内容。", "max_length": "内容最多500字。"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import risk_views, views
 
 app_name = "aftercare"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("aftercare/villages/<str:code>/income/", views.village_income, name="village_income"),
     path("aftercare/villages/<str:code>/income.xlsx", views.income_template, name="income_template"),
     path("aftercare/income/upload/", views.income_upload, name="income_upload"),
+    # 防返贫动态监测: risks, their measures and closing.
+    path("aftercare/risks/", risk_views.risk_list, name="risks"),
+    path("aftercare/risks/<int:pk>/", risk_views.risk_detail, name="risk"),
+    path("aftercare/risks/<int:pk>/measure/", risk_views.risk_measure, name="risk_measure"),
+    path("aftercare/risks/<int:pk>/request-close/", risk_views.risk_request_close, name="risk_request_close"),
+    path("aftercare/risks/<int:pk>/decide/", risk_views.risk_decide, name="risk_decide"),
+    path("aftercare/households/<int:pk>/risks/new/", views.risk_new, name="risk_new"),
 ]

@@ -24,11 +24,11 @@ from registry.scope import covers, get_household_for
 from workflows.acting import Refused, acting_role
 
 from . import card as cards
-from . import employment, income, support, workbook
+from . import employment, income, risks, support, workbook
 from .access import MOVED_IN, RECORDING_ROLES
-from .forms import (ContinuityForm, EmploymentForm, IncomeForm, IncomeUploadForm, PeriodForm, PlanForm, TrainingForm,
-                    add_violations)
-from .models import EmploymentRecord, IncomeSource, TrainingRecord
+from .forms import (ContinuityForm, EmploymentForm, IncomeForm, IncomeUploadForm, PeriodForm, PlanForm, RiskForm,
+                    TrainingForm, add_violations)
+from .models import EmploymentRecord, IncomeSource, Risk, TrainingRecord
 
 VIEW = "registry.view_household"
 PAGE_SIZE = 50
@@ -105,7 +105,16 @@ def _household_context(request, household, **forms):
         "checklist": support.checklist(household),
         "plan_form": forms.get("plan_form") or PlanForm(initial=_plan_initial(household)),
         "continuity_form": forms.get("continuity_form") or ContinuityForm(),
+        "risks": Risk.objects.filter(household=household).order_by("-raised_at", "-id"),
+        "risk_form": forms.get("risk_form") or RiskForm(),
     }
+
+
+def _scan(request, *households) -> None:
+    """Run the 防返贫 rules after a record; tell the official what they raised."""
+    for household in households:
+        for risk in risks.scan_household(household):
+            messages.warning(request, f"防返贫监测：{household.number} {risk.get_rule_display()}——{risk.detail}")
 
 
 def _plan_initial(household) -> dict:
@@ -166,6 +175,7 @@ def employment_new(request, pk):
     except Refused as exc:
         return _refused(request, household, exc, "employment_form", form)
     messages.success(request, f"已记录{member.name}{entry.month:%Y年%m月}的就业情况：{entry.get_status_display()}。")
+    _scan(request, household)
     return redirect("aftercare:household", pk=household.pk)
 
 
@@ -209,6 +219,7 @@ def income_new(request, pk):
     messages.success(request, text)
     if row["below_line"]:
         messages.warning(request, f"预警：人均纯收入低于累计监测线 {row['line']:.2f} 元。")
+    _scan(request, household)
     return redirect(f"{reverse('aftercare:household', args=[household.pk])}?year={report.year}")
 
 
@@ -280,6 +291,7 @@ def village_income(request, code):
             errors, status = [income.IncomeRow(household=None, raw={}, label="本次填报", violations=exc.violations)], 400
         else:
             messages.success(request, f"已填报{village.name}{year}年{income.QUARTER_LABELS[quarter]}收入 {len(stored)} 户。")
+            _scan(request, *[r.household for r in stored])
             return redirect(f"{request.path}?year={year}&quarter={quarter}")
     elif request.method == "POST":
         status = 400
@@ -324,6 +336,7 @@ def income_upload(request):
             else:
                 messages.success(request, f"已导入{data['year']}年{income.QUARTER_LABELS[data['quarter']]}收入 "
                                           f"{len(stored)} 户。")
+                _scan(request, *[r.household for r in stored])
                 return redirect("aftercare:ledger")
     return render(request, "aftercare/income_upload.html", {"form": form, "errors": errors,
                                                             "villages": list(_villages(request.user))}, status=status)
@@ -375,4 +388,25 @@ def continuity_new(request, pk):
     except Refused as exc:
         return _refused(request, household, exc, "continuity_form", form)
     messages.success(request, f"已确认{check.get_item_display()}：{check.get_state_display()}。")
+    _scan(request, household)
     return redirect(f"{reverse('aftercare:household', args=[household.pk])}#continuity")
+
+
+@login_required
+@require_POST
+def risk_new(request, pk):
+    """A risk an official identifies (因病, 因灾 …) from the household's 后扶 page."""
+    household = get_household_for(request.user, pk)
+    form = RiskForm(request.POST)
+    if form.is_valid():
+        try:
+            risk = risks.raise_manually(actor=request.user, household=household, request=request,
+                                        **form.cleaned_data)
+        except Refused as exc:
+            _raise_for_status(exc)
+            add_violations(form, exc.violations)
+        else:
+            messages.success(request, f"已识别风险：{risk.get_risk_type_display()}。")
+            return redirect("aftercare:risk", pk=risk.pk)
+    return render(request, "aftercare/household.html", _household_context(request, household, risk_form=form),
+                  status=400)

@@ -143,6 +143,11 @@ ACTION_LABELS = {
     "aftercare.income": "填报季度收入",
     "aftercare.support_plan": "制定帮扶计划",
     "aftercare.continuity": "确认接续事项",
+    "aftercare.risk_raise": "识别防返贫风险",
+    "aftercare.risk_measure": "落实防返贫帮扶措施",
+    "aftercare.risk_request_close": "申请风险消除",
+    "aftercare.risk_close": "批准风险消除",
+    "aftercare.risk_send_back": "退回风险消除申请",
 }
 
 
