@@ -120,6 +120,7 @@ def test_the_journey_of_one_household(cast, areas, session_for, image_file, arti
     row = reviewer.locator("tr", has_text="5209991012010042")
     assert "乡镇审核" in row.inner_text()
     assert reviewer.locator("[data-inbox-badge]").inner_text() == "1"
+    assert reviewer.locator("[data-bell-count]").inner_text() == "1"  # the bell: 新任务 (issue 22)
     reviewer.screenshot(path=str(artifacts / "inbox-queue-township-reviewer.png"), full_page=True)
     row.locator("button:has-text('领取')").click()
     reviewer.wait_for_load_state()
@@ -134,7 +135,9 @@ def test_the_journey_of_one_household(cast, areas, session_for, image_file, arti
     assert "已退回" in reviewer.locator(".messages").inner_text()
     assert stage_of(household_id) == S.NOTICE
 
-    # 5. The clerk sees the returned case with the opinion, fixes and resubmits.
+    # 5. The clerk sees the returned case with the opinion, fixes and resubmits. The bell told them.
+    clerk.click("[data-bell]")
+    assert "户籍人口与申报不一致" in clerk.locator("[data-kind=case_returned]").inner_text()
     clerk.goto("/work/")
     clerk.locator("tr", has_text="5209991012010042").locator("a:has-text('办理')").click()
     clerk.wait_for_url(re.compile(r"/cases/\d+/$"))
