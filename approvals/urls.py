@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .access import acting_post_required as acting
-from .views import batches, bulk, case, inbox, owed, printing, site, site_entries
+from .views import batches, bulk, case, case_evidence, inbox, owed, printing, site, site_entries
 
 app_name = "approvals"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     # 案件办理: the household's page and its actions.
     path("cases/<int:pk>/", case.case_detail, name="case"),
     path("cases/<int:pk>/decide/", acting(case.decide), name="decide"),
+    path("cases/<int:pk>/evidence/", acting(case_evidence.case_evidence), name="case_evidence"),
     path("cases/<int:pk>/print/<slug:doc_type>/", acting(case.print_for_signing), name="print_for_signing"),
     path("cases/<int:pk>/removal/request/", acting(case.removal_request), name="removal_request"),
     path("cases/<int:pk>/removal/decide/", acting(case.removal_decide), name="removal_decide"),

@@ -24,7 +24,10 @@
   document.querySelectorAll(".file-pick input[type=file]").forEach(function (input) {
     input.addEventListener("change", function () {
       var name = input.parentNode.querySelector("[data-file-name]");
-      if (name) { name.textContent = input.files.length ? input.files[0].name : "未选择文件"; }
+      if (name) {
+        var n = input.files.length;
+        name.textContent = n > 1 ? "已选择" + n + "个文件" : (n ? input.files[0].name : "未选择文件");
+      }
     });
   });
 
