@@ -6,8 +6,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from .models import (Channel, ContinuityItem, ContinuityState, EmploymentStatus, LandKind, LandUse, MeasureKind,
-                     RiskType, WorkPlace)
+from .models import (Channel, ContinuityItem, ContinuityState, EmploymentStatus, HazardKind, LandKind, LandUse,
+                     MeasureKind, RiskType, WorkPlace)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -179,3 +179,36 @@ class RiskForm(forms.Form):
 class RiskStepForm(forms.Form):
     text = forms.CharField(label="内容", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                            error_messages={"required": "请填写内容。", "max_length": "内容最多500字。"})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+class HazardForm(forms.Form):
+    kind = forms.ChoiceField(label="隐患类别", choices=[("", "（请选择）"), *HazardKind.choices],
+                             error_messages={"required": "请选择隐患类别。", "invalid_choice": "请选择隐患类别。"})
+    description = forms.CharField(label="隐患情况", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                                  error_messages={"required": "请写明隐患情况。", "max_length": "最多500字。"})
+    found_on = _date("排查日期", required=True)
+    photos = PhotosField(label="现场照片", required=False)
+
+
+class HazardPlanForm(forms.Form):
+    text = forms.CharField(label="整改方案", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": "请填写整改方案。", "max_length": "最多500字。"})
+    deadline = _date("整改期限", required=True)
+
+
+class HazardCloseForm(forms.Form):
+    text = forms.CharField(label="整改结果", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": "请填写整改结果。", "max_length": "最多500字。"})
+    photos = PhotosField(label="整改后照片", required=False)

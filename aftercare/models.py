@@ -14,7 +14,7 @@ from django.db import models
 
 from documents.models.immutable import ImmutableModel, write_once_triggers
 from registry.fields import AreaCodeField
-from registry.models import Household, Member
+from registry.models import Household, Member, ResettlementSite
 from registry.models.scoped import ScopedQuerySet
 
 
@@ -339,4 +339,85 @@ class RiskStep(ImmutableModel):
         verbose_name = "风险办理记录"
         verbose_name_plural = "风险办理记录"
         ordering = ["risk", "id"]
+        triggers = write_once_triggers()
+
+
+class HazardKind(models.TextChoices):
+    """隐患排查 (seed 002: 加强日常风险监测和隐患排查; 严禁私自改扩建)."""
+
+    GEOLOGICAL = "geological", "地质灾害隐患"
+    BUILDING = "building", "房屋质量安全"
+    FIRE = "fire", "消防安全"
+    ILLEGAL_EXTENSION = "extension", "违规改扩建"
+    FACILITIES = "facilities", "配套设施损坏"
+    OTHER = "other", "其他"
+
+
+class HazardStatus(models.TextChoices):
+    FOUND = "found", "待制定整改方案"
+    RECTIFYING = "rectifying", "整改中"
+    CLOSED = "closed", "已整改销号"
+
+
+class SiteHazard(models.Model):
+    """A hazard found at a site (安置点隐患排查台账): inspection → rectification plan → closed, each step
+    a write-once HazardStep with its photos, in the manner of the findings ledger."""
+
+    site = models.ForeignKey(ResettlementSite, verbose_name="安置点", on_delete=models.PROTECT,
+                             related_name="hazards")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    kind = models.CharField("隐患类别", max_length=16, choices=HazardKind.choices)
+    description = models.CharField("隐患情况", max_length=500)
+    found_on = models.DateField("排查日期")
+    status = models.CharField("状态", max_length=12, choices=HazardStatus.choices, default=HazardStatus.FOUND)
+    deadline = models.DateField("整改期限", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "安置点隐患"
+        verbose_name_plural = "安置点隐患"
+        ordering = ["-found_on", "-id"]
+
+
+class HazardStep(ImmutableModel):
+    class Action(models.TextChoices):
+        INSPECT = "inspect", "排查发现"
+        PLAN = "plan", "制定整改方案"
+        CLOSE = "close", "整改完成销号"
+
+    hazard = models.ForeignKey(SiteHazard, verbose_name="隐患", on_delete=models.PROTECT, related_name="steps")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    action = models.CharField("环节", max_length=8, choices=Action.choices)
+    text = models.CharField("内容", max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "隐患办理记录"
+        verbose_name_plural = "隐患办理记录"
+        ordering = ["hazard", "id"]
+        triggers = write_once_triggers()
+
+
+class HazardPhoto(ImmutableModel):
+    """A photo of a hazard's step: validated like evidence (documents.evidence.validation), stored
+    once under hazards/, hashed with SHA-256 and SM3 at ingest."""
+
+    step = models.ForeignKey(HazardStep, verbose_name="办理记录", on_delete=models.PROTECT, related_name="photos")
+    area_code = AreaCodeField("区划代码", db_index=True)
+    storage_name = models.CharField("存储名", max_length=255, unique=True)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=64)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    sm3 = models.CharField("SM3", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "隐患照片"
+        verbose_name_plural = "隐患照片"
+        ordering = ["step", "id"]
         triggers = write_once_triggers()

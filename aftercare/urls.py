@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import risk_views, views
+from . import hazard_views, risk_views, views
 
 app_name = "aftercare"
 
@@ -26,4 +26,10 @@ urlpatterns = [
     path("aftercare/risks/<int:pk>/request-close/", risk_views.risk_request_close, name="risk_request_close"),
     path("aftercare/risks/<int:pk>/decide/", risk_views.risk_decide, name="risk_decide"),
     path("aftercare/households/<int:pk>/risks/new/", views.risk_new, name="risk_new"),
+    # 安置点隐患排查台账.
+    path("aftercare/sites/<int:pk>/safety/", hazard_views.site_safety, name="site_safety"),
+    path("aftercare/sites/<int:pk>/safety/new/", hazard_views.hazard_new, name="hazard_new"),
+    path("aftercare/hazards/<int:pk>/plan/", hazard_views.hazard_plan, name="hazard_plan"),
+    path("aftercare/hazards/<int:pk>/close/", hazard_views.hazard_close, name="hazard_close"),
+    path("aftercare/hazard-photos/<int:pk>/", hazard_views.hazard_photo, name="hazard_photo"),
 ]

@@ -68,6 +68,7 @@ DETAIL_LABELS = {
     "income_channels": "稳定增收渠道", "measures": "帮扶措施", "measure_note": "帮扶措施说明",
     "land_uses": "迁出地土地盘活", "item": "接续事项", "confirmed_by": "确认人", "note": "备注",
     "risk": "风险编号", "risk_rule": "识别方式", "risk_type": "风险类型",
+    "hazard": "隐患编号", "hazard_kind": "隐患类别", "deadline": "整改期限",
 }
 
 VIA_LABELS = {"api": "接口", "web": "网页", "manage.py": "管理命令", "admin": "管理后台", "system": "系统"}

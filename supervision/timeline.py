@@ -148,6 +148,9 @@ ACTION_LABELS = {
     "aftercare.risk_request_close": "申请风险消除",
     "aftercare.risk_close": "批准风险消除",
     "aftercare.risk_send_back": "退回风险消除申请",
+    "aftercare.hazard_file": "登记安置点隐患",
+    "aftercare.hazard_plan": "制定隐患整改方案",
+    "aftercare.hazard_close": "隐患整改销号",
 }
 
 
