@@ -23,7 +23,7 @@ from supervision.models import Finding
 from workflows import labels
 from workflows.households import stages
 from workflows.households.signals import notice_closed
-from workflows.models import HouseholdProcess, Opinion, SiteProcess
+from workflows.models import HouseholdProcess, Opinion, SiteOpinion, SiteProcess
 from workflows.models.households import Decision
 
 from .models import Kind
@@ -64,10 +64,12 @@ def task_opened(sender, instance, created, raw=False, **kwargs):
     step = labels.task_title(code)
     if isinstance(case, Household):
         last = Opinion.objects.filter(household=case).order_by("-id").values_list("decision", "text").first()
-        returned = last is not None and last[0] == Decision.RETURN
         what = household_label(case)
     else:
-        returned, last, what = False, None, f"安置点 {case.name}"
+        last = SiteOpinion.objects.filter(site=case).order_by("-id").values_list("decision", "text").first()
+        what = f"安置点 {case.name}"
+    # Opened by a return when the case's last opinion sent it back (the new round's first task).
+    returned = last is not None and last[0] == Decision.RETURN
     if returned:
         notify(holders(role, area_code), Kind.CASE_RETURNED, key=f"task:{instance.pk}",
                title=f"案件被退回：{what}", body=f"退回至“{step}”。退回意见：{last[1]}",
