@@ -391,9 +391,6 @@ CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
 AFTERCARE_MONITORING_LINE = env.str("AFTERCARE_MONITORING_LINE", default="6000")
 # A member with labour and no job for this many months in a row raises a risk (因务工就业不稳).
 AFTERCARE_NO_JOB_MONTHS = env.int("AFTERCARE_NO_JOB_MONTHS", default=6)
-# Provinces (2-digit codes) where a household may be resettled at a site of another county once
-# both counties approve (seed 004: 跨县区安置23万人); empty: nowhere.
-AFTERCARE_CROSS_COUNTY_PROVINCES = env.list("AFTERCARE_CROSS_COUNTY_PROVINCES", default=[])
 
 # ---------------------------------------------------------------------------------------------
 # archive/ (issue 7): the 档案. Listed in the README.
