@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, HouseholdStage, Member, ResettlementMode
 from workflows.households import stages as household_stages
@@ -73,9 +73,10 @@ def due_demolition(p: str = "") -> Q:
 
 
 def demolished(p: str = "") -> Q:
-    recorded = Opinion.objects.filter(household=OuterRef("pk"), stage=S.DEMOLITION, step="demolition_record",
-                                      decision=Decision.APPROVE)
-    return due_demolition(p) & (_h(p, stage=S.FOLLOW_UP) | Q(Exists(recorded)))
+    # `pk IN (…)` rather than a correlated EXISTS: PostgreSQL hashes the subquery once per count.
+    recorded = Opinion.objects.filter(stage=S.DEMOLITION, step="demolition_record",
+                                      decision=Decision.APPROVE).values("household_id")
+    return due_demolition(p) & (_h(p, stage=S.FOLLOW_UP) | _h(p, pk__in=recorded))
 
 
 def reclaimed(p: str = "") -> Q:
@@ -83,14 +84,14 @@ def reclaimed(p: str = "") -> Q:
 
 
 def with_labour(p: str = "") -> Q:
-    labour = Member.objects.filter(household=OuterRef("pk"), labour_ability__in=LABOUR_WITH_ABILITY)
-    return moved_in(p) & Q(Exists(labour))
+    labour = Member.objects.filter(labour_ability__in=LABOUR_WITH_ABILITY).values("household_id")
+    return moved_in(p) & _h(p, pk__in=labour)
 
 
 def employed(p: str = "") -> Q:
-    working = Member.objects.filter(household=OuterRef("pk"), labour_ability__in=LABOUR_WITH_ABILITY,
-                                    employment__in=EMPLOYED)
-    return with_labour(p) & Q(Exists(working))
+    working = Member.objects.filter(labour_ability__in=LABOUR_WITH_ABILITY, employment__in=EMPLOYED).values(
+        "household_id")
+    return with_labour(p) & _h(p, pk__in=working)
 
 
 @dataclass(frozen=True)
