@@ -29,8 +29,9 @@ def _attachment(data: bytes, filename: str) -> HttpResponse:
 @login_required
 def index(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if not form.fields["area"].queryset.exists():
-        raise PermissionDenied("您没有登记搬迁户的岗位，不能导入名单。")
+    may_upload = form.fields["area"].queryset.exists()  # county and township posts that enter households
+    if request.method == "POST" and not may_upload:
+        raise PermissionDenied("名单由乡镇或县级导入：您的岗位不能导入名单。")
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.upload(request.user, form.cleaned_data["area"], form.cleaned_data["file"], request=request)
@@ -39,7 +40,8 @@ def index(request):
         else:
             return redirect("intake:batch", batch.pk)
     batches = visible_batches(request.user).select_related("area", "created_by")[:30]
-    return render(request, "intake/index.html", {"form": form, "batches": batches, "current": "intake"})
+    return render(request, "intake/index.html", {"form": form, "may_upload": may_upload, "batches": batches,
+                                                 "current": "intake"})
 
 
 @login_required

@@ -94,8 +94,9 @@ def test_scope(client, areas, cast, django_capture_on_commit_callbacks):
     response = client.post("/intake/", {"area": areas["county"].pk, "file": SimpleUploadedFile("a.xlsx", a_list())})
     assert "选择一个有效的选项" in response.content.decode() or response.status_code == 200
     assert ImportBatch.objects.count() == 1
-    client.force_login(cast["head_a"])  # the village head enters no households
-    assert client.get("/intake/").status_code == 403
+    client.force_login(cast["clerk_a"])  # a village clerk: households are imported by township or county
+    assert "不能上传名单" in client.get("/intake/").content.decode()
+    assert client.post("/intake/", {"area": areas["county"].pk}).status_code == 403
 
 
 def test_the_template_has_the_header_and_drop_downs(client, areas, cast):
