@@ -1,7 +1,9 @@
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from registry.models import AdminArea, AreaLevel, Household, ResettlementSite
@@ -19,9 +21,51 @@ class HistoryFilterForm(forms.Form):
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+# The log's 操作 filter by category: the prefixes of the action codes each category covers.
+ACTION_CATEGORIES = {
+    "case": ("案件办理（审批、流转）", ("household.", "site.")),
+    "registry": ("登记信息（搬迁户、成员）", ("household.create", "household.change", "member.")),
+    "evidence": ("证明材料", ("evidence.",)),
+    "document": ("文书", ("document.",)),
+    "task": ("任务领取与改派", ("task.",)),
+    "village": ("评议与公示", ("review_meeting.", "notice_batch.", "objection.")),
+    "finding": ("督查问题与审计查阅", ("finding.", "supervision.")),
+    "archive": ("档案", ("archive.",)),
+    "intake": ("名单导入与回头看", ("intake.",)),
+    "aftercare": ("后续扶持", ("aftercare.",)),
+    "account": ("登录、账号与授权", ("auth.", "accounts.", "user.", "api_token.", "delegation.", "area.")),
+    "system": ("系统运行", ("storage.", "audit.", "demo.", "monitoring.", "public.", "notification.")),
+}
+ACTION_CODE = r"^[a-z_]+(\.[a-z_]+)+$"
+
+
+class ActionFilterField(forms.CharField):
+    """A category of ACTION_CATEGORIES (the select officials use), or one exact action code (links
+    from a case's history carry it)."""
+
+    widget = forms.Select(choices=[("", "全部操作"), *((k, label) for k, (label, _) in ACTION_CATEGORIES.items())])
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and value not in ACTION_CATEGORIES and not re.match(ACTION_CODE, value):
+            raise ValidationError("请从列表中选择操作类别。")
+        return value
+
+
+def action_q(value: str) -> Q:
+    if value in ACTION_CATEGORIES:
+        q = Q(pk__in=[])
+        for prefix in ACTION_CATEGORIES[value][1]:
+            q |= Q(action__startswith=prefix)
+        if value == "case":  # the registry's own edits have a category of their own
+            q &= ~Q(action__in=("household.create", "household.change", "site.create", "site.change"))
+        return q
+    return Q(action=value)
+
+
 class AuditLogFilterForm(forms.Form):
-    actor = forms.CharField(label="操作人", required=False, max_length=150)
-    action = forms.CharField(label="操作", required=False, max_length=64)
+    actor = forms.CharField(label="操作人（用户名）", required=False, max_length=150)
+    action = ActionFilterField(label="操作类别", required=False, max_length=64)
     area = forms.RegexField(label="区划代码前缀", required=False, regex=r"^\d{1,12}$",
                             error_messages={"invalid": "区划代码前缀须为1至12位数字。"})
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))

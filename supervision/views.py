@@ -24,7 +24,7 @@ from registry.scope import area_q, covers, get_household_for, get_site_for
 
 from .detail_labels import target_labels
 from .exports import XLSX, history_workbook
-from .forms import AuditLogFilterForm, HistoryFilterForm
+from .forms import AuditLogFilterForm, HistoryFilterForm, action_q
 from .history_pdf import EXPORT_ACTION, history_pdf
 from .integrity import archive_checks, latest
 from .timeline import KINDS, household_timeline, label_of, site_timeline, stored_posts_label
@@ -150,7 +150,7 @@ def audit_log(request):
         if f["actor"]:
             events = events.filter(actor_username=f["actor"])
         if f["action"]:
-            events = events.filter(action=f["action"])
+            events = events.filter(action_q(f["action"]))
         if f["area"]:
             events = events.filter(area_code__startswith=f["area"])
         if f["date_from"]:

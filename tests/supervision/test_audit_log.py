@@ -91,3 +91,19 @@ def test_the_log_reads_in_chinese_actions_targets_and_names(cast, household_a, l
     for row in rows:  # the lifecycle's proxy reads as the household too
         assert "李审核" in row and f"搬迁户 {household_a.number}" in row
         assert "household." not in row and "registry." not in row and "workflows." not in row and "reviewer" not in row
+
+
+def test_the_auditor_filters_by_category_in_chinese(cast, household_a, login):
+    record(cast["clerk_a"], "evidence.upload", household_a)
+    record(cast["clerk_a"], "evidence.download", household_a)
+    record(cast["clerk_a"], "document.generate", household_a)
+    record(cast["clerk_a"], "household.change", household_a)
+    client = login(cast["auditor"])
+    page = client.get(URL).content.decode()
+    assert "证明材料" in page and "全部操作" in page  # the select offers categories, not codes
+    events = client.get(URL, {"action": "evidence"}).context["events"]
+    assert sorted(e.action for e in events) == ["evidence.download", "evidence.upload"]
+    assert [e.action for e in client.get(URL, {"action": "registry"}).context["events"]] == ["household.change"]
+    assert client.get(URL, {"action": "case"}).context["events"] == []  # an edit is not a decision
+    response = client.get(URL, {"action": "<script>"})
+    assert "请从列表中选择操作类别" in response.content.decode()
