@@ -20,6 +20,7 @@ import hashlib
 import io
 import math
 import random
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -167,7 +168,8 @@ def draw_sample(user, county, percent: int, *, seed=None, request=None) -> int:
     _require_county(user, county)
     if not 1 <= percent <= 100:
         raise ValidationError("抽样比例须在1%至100%之间。")
-    rnd = random.Random(seed)
+    # The draw cannot be foreseen (the operating system's randomness); a seed only in tests.
+    rnd = random.Random(seed) if seed is not None else secrets.SystemRandom()  # nosec B311 (seeded only in tests)
     with transaction.atomic():
         draw = (FieldCheck.objects.filter(county=county).order_by("-draw").values_list("draw", flat=True).first() or 0) + 1
         townships = AdminArea.objects.filter(level=AreaLevel.TOWNSHIP, code__startswith=county.code[:6]).order_by("code")
