@@ -169,7 +169,7 @@ def draw_sample(user, county, percent: int, *, seed=None, request=None) -> int:
     if not 1 <= percent <= 100:
         raise ValidationError("抽样比例须在1%至100%之间。")
     # The draw cannot be foreseen (the operating system's randomness); a seed only in tests.
-    rnd = random.Random(seed) if seed is not None else secrets.SystemRandom()  # nosec B311 (seeded only in tests)
+    rnd = random.Random(seed) if seed is not None else secrets.SystemRandom()  # nosec B311
     with transaction.atomic():
         draw = (FieldCheck.objects.filter(county=county).order_by("-draw").values_list("draw", flat=True).first() or 0) + 1
         townships = AdminArea.objects.filter(level=AreaLevel.TOWNSHIP, code__startswith=county.code[:6]).order_by("code")
