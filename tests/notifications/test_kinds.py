@@ -11,8 +11,7 @@ from notifications.models import Kind
 from registry.models import HouseholdStage as S
 from supervision import findings
 from tests.factories import HouseholdFactory
-from tests.notifications.conftest import notices, who
-from tests.workflows.conftest import days_ago, upload
+from tests.notifications.conftest import notices, put_on_notice, who
 from tests.workflows.test_walk import approve, stage_of, walk_to_approval
 from workflows import outbox
 from workflows.households import batches, service
@@ -54,15 +53,7 @@ def test_a_return_tells_the_post_it_returns_to_as_returned_not_as_new(officials,
 
 
 def test_an_objection_tells_the_township_that_resolves_it(officials, give, household, areas):
-    give(household, "hukou_scan", "current_house_photo", "signed_application")
-    approve(household, "submit_application", officials["clerk_a"])
-    batches.record_review_meeting(
-        village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(2), place="村委会",
-        expected_members=30, present_members=21, votes=[batches.Vote(household.pk, agree=18, against=2, abstain=1)],
-        files={"meeting_minutes_scan": upload("m.png"), "sign_in_sheet": upload("s.png")})
-    batch = batches.create_notice_batch(village=areas["village_a"], actor=officials["clerk_a"],
-                                        household_ids=[household.pk], posted_on=days_ago(1),
-                                        ends_on=timezone.localdate() + datetime.timedelta(days=6), posted_at="公示栏")
+    batch = put_on_notice(household, officials, give, areas)
     objection = batches.record_objection(batch_id=batch.pk, household_id=household.pk, actor=officials["clerk_a"],
                                          objector="村民甲", content="该户已有城镇住房")
     assert who(Kind.OBJECTION_FILED) == {"reviewer": 1, "leader": 1}

@@ -2,16 +2,13 @@
 as printed; a household's status for the right number + head's ID; a wrong pair, a guessed number and
 the 21st request a minute from one address get nothing useful; each lookup logged with the ID masked."""
 
-import datetime
-
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from registry.models import Member, Relation
-from tests.workflows.conftest import archive_root, days_ago, give, household, officials, upload  # noqa: F401
-from tests.workflows.test_walk import approve
+from tests.notifications.conftest import put_on_notice
+from tests.workflows.conftest import archive_root, days_ago, give, household, officials  # noqa: F401
 from workflows.households import batches
 
 
@@ -29,16 +26,7 @@ def head_of(household):
 @pytest.fixture
 def posted(officials, give, household, areas):
     """A household of village A on a notice running from yesterday for a week."""
-    give(household, "hukou_scan", "current_house_photo", "signed_application")
-    approve(household, "submit_application", officials["clerk_a"])
-    batches.record_review_meeting(
-        village=areas["village_a"], actor=officials["head_a"], held_on=days_ago(2), place="村委会",
-        expected_members=30, present_members=21, votes=[batches.Vote(household.pk, agree=18, against=2, abstain=1)],
-        files={"meeting_minutes_scan": upload("m.png"), "sign_in_sheet": upload("s.png")})
-    batch = batches.create_notice_batch(village=areas["village_a"], actor=officials["clerk_a"],
-                                        household_ids=[household.pk], posted_on=days_ago(1),
-                                        ends_on=timezone.localdate() + datetime.timedelta(days=6),
-                                        posted_at="村委会公示栏")
+    batch = put_on_notice(household, officials, give, areas)
     return household, batch
 
 
