@@ -32,6 +32,7 @@ def parse():
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/h19_bench")
+    parser.add_argument("--reuse", action="store_true", help="measure the database a previous run built")
     return parser.parse_args()
 
 
@@ -135,7 +136,8 @@ def median_of(runs, fn):
 
 def main():
     args = parse()
-    recreate_database(args.database_url)
+    if not args.reuse:
+        recreate_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     import django
@@ -153,7 +155,15 @@ def main():
     from tests.second_factor import mark_verified
 
     settings.ALLOWED_HOSTS = ["*"]
-    county, office = build(args.size)
+    if args.reuse:
+        from django.contrib.auth import get_user_model
+
+        from registry.models import Household
+
+        office = get_user_model().objects.get(username="county")
+        args.size = Household.objects.count()
+    else:
+        _county, office = build(args.size)
 
     def plain():
         with connection.cursor() as cursor:

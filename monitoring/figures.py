@@ -38,12 +38,24 @@ def rows(source: str, user=None):
     return qs.filter(area_q(user, SITE_PERM)) if user is not None else qs
 
 
+def listed(m: Measure, user=None):
+    """The rows a measure counts, as listed behind its figure: households for household and person
+    measures (a person measure's households, each once), sites for site and money measures."""
+    if m.source == HOUSEHOLD:
+        return rows(HOUSEHOLD, user).filter(m.q())
+    if m.source == PERSON:
+        return rows(HOUSEHOLD, user).filter(pk__in=rows(PERSON, user).filter(m.q()).values("household_id"))
+    return rows(SITE, user).filter(m.q() if m.source == SITE else Q())
+
+
 def child_level(level: str) -> str | None:
     i = LEVEL_ORDER.index(level)
     return LEVEL_ORDER[i + 1] if i + 1 < len(LEVEL_ORDER) else None
 
 
 def _aggregate(m: Measure):
+    if m.per_household:
+        return Count("household", distinct=True, filter=m.q())
     if m.total:
         return Coalesce(Sum(m.total, filter=m.q()), Value(Decimal(0)),
                         output_field=DecimalField(max_digits=18, decimal_places=2))

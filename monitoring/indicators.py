@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, HouseholdStage, Member, ResettlementMode
 from workflows.households import stages as household_stages
@@ -73,25 +73,25 @@ def due_demolition(p: str = "") -> Q:
 
 
 def demolished(p: str = "") -> Q:
-    # `pk IN (…)` rather than a correlated EXISTS: PostgreSQL hashes the subquery once per count.
-    recorded = Opinion.objects.filter(stage=S.DEMOLITION, step="demolition_record",
-                                      decision=Decision.APPROVE).values("household_id")
-    return due_demolition(p) & (_h(p, stage=S.FOLLOW_UP) | _h(p, pk__in=recorded))
+    # A correlated EXISTS (an index probe per household still in 拆旧复垦), never `IN (subquery)`:
+    # PostgreSQL hashes an IN list only while it fits work_mem, and otherwise scans it per row.
+    recorded = Opinion.objects.filter(household=OuterRef(f"{p}pk" if p else "pk"), stage=S.DEMOLITION,
+                                      step="demolition_record", decision=Decision.APPROVE)
+    return due_demolition(p) & (_h(p, stage=S.FOLLOW_UP) | (_h(p, stage=S.DEMOLITION) & Q(Exists(recorded))))
 
 
 def reclaimed(p: str = "") -> Q:
     return due_demolition(p) & _h(p, stage=S.FOLLOW_UP)  # 自然资源部门复垦验收 approved
 
 
-def with_labour(p: str = "") -> Q:
-    labour = Member.objects.filter(labour_ability__in=LABOUR_WITH_ABILITY).values("household_id")
-    return moved_in(p) & _h(p, pk__in=labour)
+# 就业率 counts households from their members (COUNT DISTINCT household over member rows, the
+# `per_household` measures below): a member with labour, and one with labour who works.
+def labour_member(p: str = "household__") -> Q:
+    return moved_in(p) & Q(labour_ability__in=LABOUR_WITH_ABILITY)
 
 
-def employed(p: str = "") -> Q:
-    working = Member.objects.filter(labour_ability__in=LABOUR_WITH_ABILITY, employment__in=EMPLOYED).values(
-        "household_id")
-    return with_labour(p) & _h(p, pk__in=working)
+def working_member(p: str = "household__") -> Q:
+    return labour_member(p) & Q(employment__in=EMPLOYED)
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,7 @@ class Measure:
     source: str
     where: Callable[[str], Q] = field(default=lambda p="": Q())
     total: str | None = None
+    per_household: bool = False  # a PERSON measure counting the households of the rows, once each
 
     def q(self) -> Q:
         return self.where("household__" if self.source == PERSON else "")
@@ -133,10 +134,10 @@ M_DUE_DEMOLITION = Measure("due_demolition", "应拆户数", HOUSEHOLD, due_demo
 M_KEPT = Measure("kept", "经批准保留旧房户数", HOUSEHOLD, kept_house)
 M_DEMOLISHED = Measure("demolished", "拆除户数", HOUSEHOLD, demolished)
 M_RECLAIMED = Measure("reclaimed", "复垦户数", HOUSEHOLD, reclaimed)
-M_LABOUR = Measure("labour", "有劳动力的已入住户数", HOUSEHOLD, with_labour)
-M_EMPLOYED = Measure("employed", "至少一人就业户数", HOUSEHOLD, employed)
+M_LABOUR = Measure("labour", "有劳动力的已入住户数", PERSON, labour_member, per_household=True)
+M_EMPLOYED = Measure("employed", "至少一人就业户数", PERSON, working_member, per_household=True)
 M_SITES = Measure("sites", "安置点数", SITE)
-M_INDUSTRY = Measure("industry", "有主导产业的安置点数", SITE, lambda p="": ~Q(project__leading_industry=""))
+M_INDUSTRY = Measure("industry", "有主导产业的安置点数", SITE, lambda p="": Q(project__leading_industry__gt=""))
 M_PLANNED_FUNDS = Measure("planned_funds", "计划投资（元）", SITE, total="planned_funds")
 M_ARRIVED_FUNDS = Measure("arrived_funds", "到位资金（元）", ARRIVAL, total="amount")
 

@@ -31,7 +31,18 @@ from workflows.models.sites import FundEntry, FundKind
 
 from . import bulletin, exports, ledgers
 from . import cockpit as facts
-from .figures import HOUSEHOLD, HOUSEHOLD_PERM, PERSON, SITE, area_of_prefix, breakdown, home_area, in_scope, rows
+from .figures import (
+    HOUSEHOLD,
+    HOUSEHOLD_PERM,
+    PERSON,
+    SITE,
+    area_of_prefix,
+    breakdown,
+    home_area,
+    in_scope,
+    listed,
+    rows,
+)
 from .indicators import FIVE_RATES, INDICATORS, measure
 from .rankings import rankings
 from .snapshots import history, last_week, series
@@ -165,8 +176,9 @@ def drill(request: HttpRequest) -> HttpResponse:
         qs = facts.slow_sites().visible_to(user, "registry.view_resettlementsite")
     elif m is not None:
         title, source = m.label, m.source
-        qs = rows(HOUSEHOLD if source == PERSON else source if source != "arrival" else SITE, user).filter(
-            m.where(""))
+        qs = listed(m, user)
+        if m.per_household:
+            source = HOUSEHOLD  # households, each once, not their members
     else:
         title, source = ("逾期未办结的搬迁户" if overdue else "搬迁户"), HOUSEHOLD
         qs = rows(HOUSEHOLD, user)
