@@ -65,6 +65,9 @@ class HouseholdEntryForm(HouseholdForm):
         self.fields["site"].queryset = sites_for(user, perm).order_by("code")
         self.fields["responsible_cadre"].queryset = cadres_for(user, perm)
         self.fields["responsible_cadre"].label_from_instance = official_label
+        self.fields["village"].empty_label = "请选择村"
+        self.fields["site"].empty_label = "不选（分散安置）"
+        self.fields["responsible_cadre"].empty_label = "暂不指定"
         villages = list(self.fields["village"].queryset[:2])
         if self.instance.pk is None and len(villages) == 1:
             self.initial.setdefault("village", villages[0].pk)  # a village clerk has one village
