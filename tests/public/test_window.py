@@ -100,3 +100,9 @@ def test_a_new_case_says_what_is_missing_and_who_acts_next(client, household):
     page = client.post("/public/lookup/", {"number": household.number, "id_number": head.id_number}).content.decode()
     assert "data-lookup-found" in page and "缺少必备佐证材料" in page
     assert "提交搬迁申请（由村级经办人（村文书）办理）" in page
+
+
+def test_the_login_page_leads_to_the_window(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="/public/"' in page and "无需登录" in page
+    assert client.get("/public/").status_code == 200
