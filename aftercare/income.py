@@ -46,6 +46,9 @@ AMOUNTS = (
     ("transfer", "转移性收入"),
 )
 AMOUNT_FIELDS = tuple(name for name, _ in AMOUNTS)
+# Short names for a phone's card layout (a label column of about seven characters).
+SHORT_LABELS = {"wage": "工资性", "public_post": "其中公益岗位", "business_gross": "经营毛收入",
+                "business_cost": "经营费用", "property_income": "财产性", "transfer": "转移性"}
 AMOUNT_LABELS = dict(AMOUNTS)
 
 

@@ -306,7 +306,7 @@ def village_income(request, code):
                      "errors": [v.message for v in row_errors.violations] if row_errors else []})
     return render(request, "aftercare/village_income.html", {
         "village": village, "period_form": period_form, "year": year, "quarter": quarter, "rows": rows,
-        "errors": errors, "amounts": income.AMOUNTS, "villages": list(_villages(request.user)),
+        "errors": errors, "amounts": [(n, label, income.SHORT_LABELS[n]) for n, label in income.AMOUNTS], "villages": list(_villages(request.user)),
         "quarter_label": income.QUARTER_LABELS.get(quarter, ""),
     }, status=status)
 
