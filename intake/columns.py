@@ -84,7 +84,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("id_number", "证件号码", ("身份证号", "身份证号码", "公民身份号码", "身份证号码或残疾证号码",
                                      "身份证号码(残疾证号码)"), True, identifier=True, width=24),
     Column("id_type", "证件类型"),
-    Column("relation", "与户主关系", (), True, RELATION_CHOICES, identifier=False, width=12),
+    # The registry's own coarser labels (子女, 父母, …) and common wordings are accepted too.
+    Column("relation", "与户主关系", (), True, RELATION_CHOICES,
+           {label: label for label in RELATION_LABELS if label not in RELATION_CHOICES}, width=12),
     Column("ethnicity", "民族"),
     Column("sex", "性别", (), False, SEX_CHOICES),
     Column("education", "文化程度", (), False, EDUCATION_CHOICES),

@@ -7,6 +7,7 @@ app_name = "intake"
 urlpatterns = [
     path("intake/", views.index, name="index"),
     path("intake/template.xlsx", views.template, name="template"),
+    path("intake/export.xlsx", views.export_list, name="export"),
     path("intake/<int:pk>/", views.batch_detail, name="batch"),
     path("intake/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("intake/<int:pk>/cancel/", views.cancel, name="cancel"),

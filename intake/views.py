@@ -4,13 +4,15 @@ error workbook and the template."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.log import record
+from registry.models import AdminArea, AreaLevel, Household
+from registry.scope import area_q, covers
 
-from . import services, sheets
+from . import export, services, sheets
 from .access import get_batch_for, visible_batches
 from .checking import CREATE, REJECTED, UPDATE
 from .forms import UploadForm
@@ -106,3 +108,24 @@ def error_workbook(request, pk):
 @login_required
 def template(request):
     return _attachment(sheets.template(), "%E6%90%AC%E8%BF%81%E5%AF%B9%E8%B1%A1%E5%90%8D%E5%8D%95%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx")
+
+
+@login_required
+def export_list(request):
+    """?area=<county or township pk>&layout=national|roster: the area's active households, full ID
+    numbers (for sending back to the national system), for posts that may reveal them there."""
+    layout = request.GET.get("layout", "national")
+    area = AdminArea.objects.filter(pk=request.GET.get("area") or 0,
+                                    level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP]).first()
+    if layout not in export.LAYOUTS or area is None or not covers(request.user, "registry.reveal_idnumber", area.code):
+        raise Http404("没有该范围，或您不能导出该范围的名单。")
+    prefix = area.code[:6] if area.level == AreaLevel.COUNTY else area.code[:9]
+    households = Household.objects.filter(area_q(request.user, "registry.reveal_idnumber")).filter(
+        area_code__startswith=prefix)
+    county = AdminArea.objects.filter(code=f"{area.code[:6]}000000").values_list("name", flat=True).first() or ""
+    townships = dict((code[:9], name) for code, name in AdminArea.objects.filter(
+        level=AreaLevel.TOWNSHIP, code__startswith=area.code[:6]).values_list("code", "name"))
+    data, persons = export.workbook(households, layout, county_name=county, township_names=townships)
+    record(request.user, "intake.export", None, {"layout": export.LAYOUTS[layout][0], "area": area.name,
+                                                 "persons": persons}, request=request, area_code=area.code)
+    return _attachment(data, f"{layout}-{area.code}.xlsx")
