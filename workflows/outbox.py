@@ -13,6 +13,8 @@
   drain whatever is due — what a process killed between the commit and the render left behind.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 
@@ -30,6 +32,19 @@ from workflows.urlconf import ensure_urlconf
 
 log = logging.getLogger(__name__)
 S = RenderOrder.Status
+_later = contextvars.ContextVar("documents_later", default=False)
+
+
+@contextlib.contextmanager
+def documents_later():
+    """Within it, owed documents are written as outbox rows but not rendered after commit: the
+    demo's first start (`seed_* --documents-later`) serves pages at once and `render_pending`,
+    started beside the server, renders them (scripts/run.sh)."""
+    token = _later.set(True)
+    try:
+        yield
+    finally:
+        _later.reset(token)
 
 
 def max_attempts() -> int:
@@ -71,7 +86,7 @@ def owe_site(kinds, actor_id, site, *, options_for) -> list[int]:
 
 def _schedule(orders, dispatch=None) -> list[int]:
     ids = [o.pk for o in RenderOrder.objects.bulk_create(orders)] if orders else []
-    if ids:
+    if ids and not _later.get():
         send = dispatch or render_owed.delay
         transaction.on_commit(lambda: send(ids))
     return ids

@@ -142,3 +142,20 @@ def test_every_document_of_a_walked_case_and_site_can_be_generated_again_with_it
         actor = named["county_office"]
         version = regenerate_document(document, actor=actor, reason="重新生成核对")
         assert version.version == 2 and Document.objects.get(pk=document.pk).number == document.number
+
+
+def test_documents_later_leaves_a_moves_documents_owed_for_render_pending(
+        site, site_officials, django_capture_on_commit_callbacks):
+    """The demo's first start (seed_* --documents-later, scripts/run.sh): the move commits its
+    outbox rows but renders nothing after commit; `render_pending` beside the server renders them."""
+    with django_capture_on_commit_callbacks(execute=True), outbox.documents_later():
+        walk_site(site, site_officials, to=T.PLAN_APPROVAL)
+    assert fresh(site).stage == T.PLAN_APPROVAL
+    assert not Document.objects.filter(site=site).exists()
+    [order] = outbox.owed_for(site=site)
+    assert order.status == OWED
+    call_command("render_pending", stdout=io.StringIO())
+    assert Document.objects.filter(site=site).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # outside it, a move renders at once again
+        walk_site(site, site_officials, to=T.TENDER)
+    assert not outbox.owed_for(site=site)

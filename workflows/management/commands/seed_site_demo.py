@@ -5,10 +5,13 @@ Running it again changes nothing and prints the table. Like seed_demo it runs on
 unless told that the database is a demonstration one.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.management.commands.seed_demo import format_table
+from workflows import outbox
 from workflows.sites.demo import SiteDemoError, build_site_demo, site_state
 from workflows.urlconf import ensure_urlconf
 
@@ -20,15 +23,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--demo-database", action="store_true",
                             help="确认当前数据库仅用于演示（DEBUG 未开启时必须加此参数）")
+        parser.add_argument("--documents-later", action="store_true",
+                            help="文书只登记为待生成，由随后运行的 render_pending 在后台生成（首次启动更快）")
 
-    def handle(self, *args, demo_database, **options):
+    def handle(self, *args, demo_database, documents_later, **options):
         if not (settings.DEBUG or demo_database):
             raise CommandError("安置点演示数据只能在 DEBUG=1 的开发/演示环境生成；"
                                "若确认当前数据库仅用于演示，请加 --demo-database。")
         ensure_urlconf()
 
         try:
-            summary = build_site_demo()
+            with outbox.documents_later() if documents_later else contextlib.nullcontext():
+                summary = build_site_demo()
         except SiteDemoError as exc:
             raise CommandError(str(exc)) from exc
         if summary.built:
