@@ -159,43 +159,40 @@ def _refused(request, household, exc, form_name, form):
                   status=400)
 
 
-@login_required
-@require_POST
-def employment_new(request, pk):
+def _member_entry(request, pk, form_class, form_name, record, done):
+    """A form about one member with labour: parse, let the service decide, re-render with the
+    reasons (400) or go back to the household's page with `done(member, entry)` as the message."""
     household = get_household_for(request.user, pk)
     labour = [m for m in household.members.all() if employment.has_labour(m)]
-    form = EmploymentForm(request.POST, members=labour)
+    form = form_class(request.POST, members=labour)
     if not form.is_valid():
         return render(request, "aftercare/household.html",
-                      _household_context(request, household, employment_form=form), status=400)
-    data = form.cleaned_data
-    member = next(m for m in labour if m.pk == data.pop("member"))
+                      _household_context(request, household, **{form_name: form}), status=400)
+    data = dict(form.cleaned_data)
+    member_pk = data.pop("member")
+    member = next(m for m in labour if m.pk == member_pk)
     try:
-        entry = employment.record_employment(actor=request.user, member=member, request=request, **data)
+        entry = record(actor=request.user, member=member, request=request, **data)
     except Refused as exc:
-        return _refused(request, household, exc, "employment_form", form)
-    messages.success(request, f"已记录{member.name}{entry.month:%Y年%m月}的就业情况：{entry.get_status_display()}。")
+        return _refused(request, household, exc, form_name, form)
+    messages.success(request, done(member, entry))
     _scan(request, household)
     return redirect("aftercare:household", pk=household.pk)
 
 
 @login_required
 @require_POST
+def employment_new(request, pk):
+    return _member_entry(request, pk, EmploymentForm, "employment_form", employment.record_employment,
+                        lambda member, entry: f"已记录{member.name}{entry.month:%Y年%m月}的就业情况："
+                                              f"{entry.get_status_display()}。")
+
+
+@login_required
+@require_POST
 def training_new(request, pk):
-    household = get_household_for(request.user, pk)
-    labour = [m for m in household.members.all() if employment.has_labour(m)]
-    form = TrainingForm(request.POST, members=labour)
-    if not form.is_valid():
-        return render(request, "aftercare/household.html",
-                      _household_context(request, household, training_form=form), status=400)
-    data = form.cleaned_data
-    member = next(m for m in labour if m.pk == data.pop("member"))
-    try:
-        employment.record_training(actor=request.user, member=member, request=request, **data)
-    except Refused as exc:
-        return _refused(request, household, exc, "training_form", form)
-    messages.success(request, f"已登记{member.name}的培训：{data['project']}。")
-    return redirect("aftercare:household", pk=household.pk)
+    return _member_entry(request, pk, TrainingForm, "training_form", employment.record_training,
+                        lambda member, entry: f"已登记{member.name}的培训：{entry.project}。")
 
 
 @login_required

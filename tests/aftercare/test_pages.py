@@ -167,3 +167,17 @@ def test_the_excel_upload_explains_a_wrong_file(client, cast, family):
     response = upload(client, SimpleUploadedFile("income.csv", b"a,b"))
     assert "只接受 .xlsx 格式" in response.content.decode()
     assert not IncomeReport.objects.exists()
+
+
+def test_training_is_recorded_on_the_page(client, cast, family):
+    from aftercare.models import TrainingRecord
+
+    client.force_login(cast["reviewer"])
+    url = reverse("aftercare:training_new", args=[family["household"].pk])
+    bad = client.post(url, {"member": family["wife"].pk, "project": "家政", "start_date": "2026-02-10",
+                            "end_date": "2026-02-01"})
+    assert bad.status_code == 400 and "培训结束日期不能早于开始日期" in bad.content.decode()
+    good = client.post(url, {"member": family["wife"].pk, "project": "家政服务员培训", "start_date": "2026-02-01",
+                             "end_date": "2026-02-10", "certificate": "五级"}, follow=True)
+    assert "已登记李春花的培训：家政服务员培训" in good.content.decode()
+    assert TrainingRecord.objects.get().certificate == "五级"
