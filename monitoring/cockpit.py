@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from notifications.models import Escalation
 from registry.models import HouseholdStage, ResettlementSite
 from registry.roles import ROLES
 from supervision.findings import visible_findings
@@ -77,6 +78,14 @@ def overdue_by_post(counts: list[StageCount]) -> list[tuple[str, int]]:
             if c.overdue:
                 found[post] = found.get(post, 0) + c.overdue
     return sorted(found.items(), key=lambda item: -item[1])
+
+
+def escalations(prefix: str) -> dict:
+    """Open 逾期督办 under the area (notifications/escalation.py): steps overdue long enough to be
+    shown one level up, to the township's leader and to the county office — in one query."""
+    return Escalation.objects.filter(resolved_at__isnull=True, area_code__startswith=prefix).aggregate(
+        township=Count("id", filter=Q(level=Escalation.Level.TOWNSHIP)),
+        county=Count("id", filter=Q(level=Escalation.Level.COUNTY)))
 
 
 def slow_site_rows(user, prefix: str, today=None):

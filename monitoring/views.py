@@ -112,6 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "stage_counts": counts,
         "overdue_total": sum(c.overdue for c in counts),
         "overdue_by_post": facts.overdue_by_post(counts),
+        "escalations": facts.escalations(area.prefix),
         "slow_count": slow_count,
         "slow_sites": slow,
         "findings": facts.open_findings(user, area.prefix),

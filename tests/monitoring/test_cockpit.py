@@ -118,3 +118,18 @@ def test_the_cockpit_answers_in_the_same_number_of_queries_for_more_households(l
     with CaptureQueriesContext(connection) as more:
         assert client.get(reverse("home")).status_code == 200
     assert len(more) == len(few) <= 30, [q["sql"][:120] for q in more.captured_queries]
+
+
+def test_the_cockpit_counts_the_open_escalations_of_its_area(login, program, areas):
+    from django.utils import timezone  # noqa: PLC0415
+
+    from notifications.models import Escalation  # noqa: PLC0415
+
+    now = timezone.now()
+    for task_id, level, code, resolved in ((1, 1, areas["village_a"].code, None), (2, 2, areas["village_c"].code, None),
+                                           (3, 1, areas["village_b"].code, now), (4, 1, "520888101201", None)):
+        Escalation.objects.create(task_id=task_id, level=level, step="township_review", area_code=code, due_at=now,
+                                  resolved_at=resolved)
+    page = login("county_office").get(reverse("home")).content.decode()
+    assert "乡镇分管领导 1 件，县易地扶贫搬迁办公室 1 件" in page  # resolved and other-county ones left out
+    assert reverse("notifications:escalations") in page
