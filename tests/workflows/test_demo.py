@@ -8,6 +8,7 @@ test transaction."""
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from documents.types import get_spec
 from registry.demo import build_demo
 from registry.models import Household, ResettlementMode, ResettlementSite, SiteStage
 from registry.models import HouseholdStage as S
+from workflows import worklist
 from workflows.households import stages
 from workflows.households.conditions import DEMOLITION_PHOTOS, SITE_READY
 from workflows.households.demo import PREFIX
@@ -137,12 +139,42 @@ def test_it_moves_households_into_every_stage_with_their_paper_and_changes_nothi
     assert not ended.filter(closed_at__isnull=True).exists()
 
     assert_documents_rendered()
+    assert_every_open_case_is_somebodys_work()
     assert verify_chain().ok
     before = counts()
     again = seed()
     assert "未作任何改动" in again and "后扶" in again
     assert counts() == before
     call_command("verify_storage", stdout=StringIO())  # raises CommandError unless storage is intact
+
+
+# 后扶 is the lifecycle's last stage (followed for years, not closed by a step) and 清退 ends a case.
+FINAL = {S.FOLLOW_UP, S.REMOVED}
+# Kinds of the inbox's "村级评议与公示" lines that show a household of that stage.
+BATCH_KINDS = {S.REVIEW: ("review_meeting",), S.NOTICE: ("notice_batch", "notice_running", "objection")}
+
+
+def assert_every_open_case_is_somebodys_work():
+    """No case waits unseen (issue 14 item 4): every household in a stage with steps still to take
+    is work in at least one demo official's 待办 — a viewflow task in a post's queue or in someone's
+    hands, or (评议 and 公示, moved by a village act as a batch) the "村级评议与公示" line of the post
+    that records that act, or decides the objection, or watches the notice run."""
+    seen: set[int] = set()
+    batch_villages: dict[str, set[str]] = {}
+    for user in get_user_model().objects.filter(is_active=True, is_superuser=False):
+        for tasks in (worklist.queue(user), worklist.inbox(user)):
+            seen.update(tasks.exclude(**{worklist.PROCESS + "household": None})
+                        .values_list(worklist.PROCESS + "household", flat=True))
+        for work in worklist.village_work(user):
+            batch_villages.setdefault(work.kind, set()).add(work.village_code)
+    unseen = []
+    for household in Household.objects.exclude(stage__in=FINAL).select_related("village"):
+        kinds = BATCH_KINDS.get(household.stage, ())
+        if household.pk in seen or any(household.village.code in batch_villages.get(k, ()) for k in kinds):
+            continue
+        unseen.append(f"{household.number}（{household.get_stage_display()}）")
+    assert Household.objects.exclude(stage__in=FINAL).count() > 10
+    assert unseen == []
 
 
 def test_it_refuses_without_the_registry_demo(db):
