@@ -8,6 +8,9 @@ them to messages next to the form, the API to its error shape, both with the sam
 `AlreadyHandled` 409.
 """
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from registry.models import Household, ResettlementSite
@@ -195,3 +198,15 @@ def previous_approver_id(opinions, stage, step, *, this_round: Q):
             return previous.actor_id if previous else None
     return (opinions.filter(decision__in=[Decision.APPROVE, Decision.REQUEST]).exclude(this_round)
             .order_by("-id").values_list("actor_id", flat=True).first())
+
+
+def post_requires_acting(view):
+    """A page any post in scope may open, whose POST writes: a read-only post (auditors) gets 403
+    before any form is read. For the apps on the floor above (aftercare, intake); approvals has its
+    own (approvals/access.py)."""
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.has_perm(ACTING_CAPABILITY):
+            raise PermissionDenied("您的岗位为只读岗位，不能办理业务。")
+        return view(request, *args, **kwargs)
+    return wrapped

@@ -71,7 +71,7 @@ def test_progress_and_funds_show_on_a_building_site(site_officials, site, login)
     page = login(site_officials["county_office"]).get(f"/site-cases/{site.pk}/")
     body = page.content.decode()
     assert page.context["chart"] is not None and "<polyline" in body and "35" in body
-    assert "计划投资" in body and "8000000.00" in body
+    assert "计划投资" in body and "8,000,000.00" in body
 
 
 def test_another_county_gets_404(site_officials, site, login):
