@@ -202,8 +202,8 @@ def previous_approver_id(opinions, stage, step, *, this_round: Q):
 
 def post_requires_acting(view):
     """A page any post in scope may open, whose POST writes: a read-only post (auditors) gets 403
-    before any form is read. For the apps on the floor above (aftercare, intake); approvals has its
-    own (approvals/access.py)."""
+    before any form is read. The one check of approvals' action URLs (approvals/access.py), aftercare
+    and intake."""
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method == "POST" and not request.user.has_perm(ACTING_CAPABILITY):
