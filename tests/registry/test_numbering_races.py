@@ -6,18 +6,12 @@ from django.test import Client
 from django.urls import reverse
 
 from registry.models import Household
-from tests.registry.test_admin_households import household_post, member_row, person
+from tests.registry.test_admin_households import member_row, person
+from tests.registry.test_entry import entry_post
 from tests.registry.test_site_capacity_races import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 N = 8
-
-
-def entry_post(village, members, **fields):
-    data = household_post(village, members, **fields)
-    data.pop("number")
-    data["action"] = "save"
-    return data
 
 
 def test_concurrent_entries_get_consecutive_numbers_and_refused_ones_leave_no_gap(cast, areas):
