@@ -24,6 +24,7 @@ lines = [
     f"IDNUMBER_INDEX_KEY={secrets.token_hex(32)}",
     f"AUDIT_CHAIN_KEYS=a{secrets.randbelow(900) + 100}:{secrets.token_hex(32)}",
     "DATABASE_URL=postgres://postgres@127.0.0.1:5432/relocation",
+    "CONN_MAX_AGE=60",
     "REDIS_URL=redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS=127.0.0.1,localhost",
     "DOCUMENTS_PUBLIC_BASE_URL=http://127.0.0.1:8000",

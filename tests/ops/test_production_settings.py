@@ -59,3 +59,21 @@ def test_the_manifest_storage_collects_every_static_file(tmp_path):
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert '"css/app.css": "css/app.' in manifest
     assert not list(tmp_path.glob("viewflow/**/node_modules"))
+
+
+def _database_setting(**env):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in PRODUCTION and k not in ("DEBUG", "DJANGO_SETTINGS_MODULE", "CONN_MAX_AGE")}
+    code = ("import django; django.setup(); from django.conf import settings; d = settings.DATABASES['default'];"
+            "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**clean, **PRODUCTION, **env, "DJANGO_SETTINGS_MODULE": "config.settings"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_persistent_connections_come_from_the_environment():
+    """Production keeps connections between requests (CONN_MAX_AGE, issue 18), checked before reuse;
+    unset, each request opens its own as Django does by default."""
+    assert _database_setting(CONN_MAX_AGE="60") == ["60", "True"]
+    assert _database_setting() == ["0", "True"]
