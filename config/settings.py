@@ -400,6 +400,11 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE["aftercare-scan-risks"] = {
     "task": "aftercare.tasks.scan_risks", "schedule": crontab(hour=3, minute=0),
 }
+# The 防返贫 rules over every moved-in household, each night (aftercare.tasks; also `manage.py scan_risks`).
+from celery.schedules import crontab  # noqa: E402
+CELERY_BEAT_SCHEDULE["aftercare-scan-risks"] = {
+    "task": "aftercare.tasks.scan_risks", "schedule": crontab(hour=3, minute=0),
+}
 
 # ---------------------------------------------------------------------------------------------
 # archive/ (issue 7): the 档案. Listed in the README.
