@@ -4,5 +4,5 @@ from .integrity import run_checks
 
 
 @shared_task(name="supervision.run_integrity_checks")
-def run_integrity_checks() -> bool:
-    return all(check.ok for check in run_checks())
+def run_integrity_checks(requested_by: str = "") -> bool:
+    return all(check.ok for check in run_checks(requested_by=requested_by))

@@ -74,6 +74,8 @@ ACTION_LABELS = {
     "supervision.history_view": "审计查阅案件历史",
     "supervision.history_export": "审计导出案件历史",
     "supervision.history_pdf": "审计导出案件历史（PDF）",
+    "supervision.integrity_run": "立即运行完整性检查",
+    "supervision.integrity_check": "完整性检查结果",
     "household.create": "登记搬迁户",
     "household.change": "修改搬迁户信息",
     "household.delete": "删除搬迁户",

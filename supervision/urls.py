@@ -18,6 +18,7 @@ urlpatterns = [
     path("supervision/log/", views.audit_log, name="audit_log"),
     # 完整性: the latest results of the scheduled checks.
     path("supervision/integrity/", views.integrity, name="integrity"),
+    path("supervision/integrity/run/", views.integrity_run, name="integrity_run"),
     # 督查问题台账: the ledger, filing, rectification, 销号 or send-back.
     path("supervision/findings/", finding_views.ledger, name="findings"),
     path("supervision/findings.xlsx", finding_views.ledger_xlsx, name="findings_xlsx"),

@@ -4,16 +4,18 @@ Reading goes through registry.scope like every other page; seeing the log itself
 `audit.view_auditevent` over the case's area. Every read of a case's history is an audit event.
 """
 
+import datetime
 import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from audit import checkpoints
 from audit.log import record
@@ -26,7 +28,7 @@ from .detail_labels import target_labels
 from .exports import XLSX, history_workbook
 from .forms import AuditLogFilterForm, HistoryFilterForm, action_q
 from .history_pdf import EXPORT_ACTION, history_pdf
-from .integrity import archive_checks, latest
+from .integrity import RunRefused, archive_checks, latest, may_run, request_run, run_cooldown, run_started
 from .timeline import KINDS, household_timeline, label_of, site_timeline, stored_posts_label
 
 AUDIT_PERM = "audit.view_auditevent"
@@ -186,6 +188,32 @@ def integrity(request):
     """The latest results of the audit-chain and storage checks, with when they ran."""
     if not request.user.has_perm(AUDIT_PERM):
         raise PermissionDenied("您的岗位无权查阅审计记录。")
+    checks = latest()
+    started = run_started()
+    running = None
+    if started:
+        at = datetime.datetime.fromisoformat(started["at"])
+        # Started by hand and not finished yet (its results are newer than the start when done).
+        if not any(check.ran_at >= at for check in checks):
+            running = {**started, "at": at}
     return render(request, "supervision/integrity.html",
-                  {"checks": latest(), "archive_checks": archive_checks(request.user),
-                   "checkpoint": checkpoints.latest()})
+                  {"checks": checks, "archive_checks": archive_checks(request.user),
+                   "checkpoint": checkpoints.latest(), "may_run": may_run(request.user), "running": running,
+                   "cooldown_minutes": run_cooldown() // 60})
+
+
+@login_required
+@require_POST
+def integrity_run(request):
+    """立即运行: an auditor runs both checks now (in the background where Celery has a worker),
+    audited; others 403; a second run within the cool-down is refused in words."""
+    if not (request.user.has_perm(AUDIT_PERM) and may_run(request.user)):
+        raise PermissionDenied("只有审计人员可以立即运行完整性检查。")
+    try:
+        mode = request_run(request.user, request=request)
+    except RunRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "完整性检查已运行完毕，结果如下。" if mode == "inline" else
+                         "完整性检查已在后台开始运行，完成后刷新本页即可看到结果。")
+    return redirect("supervision:integrity")

@@ -97,3 +97,73 @@ def test_a_clean_run_signs_a_checkpoint_whose_short_code_the_integrity_page_show
     assert checkpoint is not None and checkpoint.event_id == AuditEvent.objects.order_by("-id").first().pk
     page = login(cast["auditor"]).get(URL).content.decode()
     assert "审计链签名检查点" in page and f"data-checkpoint-code>{checkpoint.code}<" in page
+
+
+# 立即运行 (issue 14 item 10): an auditor runs both checks now, audited; others are refused; a second
+# run within the cool-down is refused in words and runs nothing.
+RUN = "/supervision/integrity/run/"
+
+
+@pytest.fixture
+def no_run_started():
+    from django.core.cache import cache
+
+    from supervision.integrity import RUN_KEY
+
+    cache.delete(RUN_KEY)
+    yield
+    cache.delete(RUN_KEY)
+
+
+def test_the_auditor_runs_the_checks_now_and_the_run_is_audited(cast, household_a, login, no_run_started):
+    client = login(cast["auditor"])
+    page = client.get(URL).content.decode()
+    assert "立即运行" in page and "尚未运行过完整性检查" in page
+    response = client.post(RUN, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain == [(URL, 302)]
+    assert "完整性检查已运行完毕" in page and "审计日志哈希链：正常" in page
+    assert IntegrityCheck.objects.filter(ok=True).count() == 2
+    asked = AuditEvent.objects.get(action="supervision.integrity_run")
+    assert (asked.actor_username, asked.area_code, asked.data) == ("auditor", "520999000000", {"mode": "inline"})
+    results = AuditEvent.objects.filter(action="supervision.integrity_check")
+    assert [e.data["requested_by"] for e in results] == ["auditor", "auditor"]
+    log = client.get("/supervision/log/").content.decode()
+    assert "立即运行完整性检查" in log and "supervision.integrity_run" not in log
+
+
+def test_a_second_run_within_the_cool_down_is_refused_in_words(cast, household_a, login, no_run_started):
+    client = login(cast["auditor"])
+    client.post(RUN)
+    page = client.post(RUN, follow=True).content.decode()
+    assert "分钟内不重复运行" in page
+    assert IntegrityCheck.objects.count() == 2
+    assert AuditEvent.objects.filter(action="supervision.integrity_run").count() == 1
+
+
+@pytest.mark.parametrize("name", ["clerk_a", "reviewer", "leader", "county_office", "housing"])
+def test_only_auditors_may_run_the_checks(cast, household_a, login, name, no_run_started):
+    client = login(cast[name])
+    assert client.post(RUN).status_code == 403
+    assert "立即运行" not in client.get(URL).content.decode()
+    assert IntegrityCheck.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="supervision.integrity_run").exists()
+
+
+def test_with_a_worker_the_run_goes_to_the_background_and_the_page_says_so(cast, household_a, login, settings,
+                                                                          no_run_started, monkeypatch,
+                                                                          django_capture_on_commit_callbacks):
+    from supervision import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent = []
+    monkeypatch.setattr(tasks.run_integrity_checks, "delay", lambda **kwargs: sent.append(kwargs))
+    client = login(cast["auditor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(RUN, follow=True).content.decode()
+    assert sent == [{"requested_by": "auditor"}]
+    assert "已在后台开始运行" in page and "正在后台运行" in page and 'disabled>立即运行' in page
+    assert IntegrityCheck.objects.count() == 0
+    tasks.run_integrity_checks(**sent[0])  # what the worker does
+    page = client.get(URL).content.decode()
+    assert "正在后台运行" not in page and "审计日志哈希链：正常" in page

@@ -30,7 +30,10 @@ SKIPPED = re.compile(r"^(accounts/|admin/|static/|media/)")
 READING_POSTS = {"approvals:search_id", "documents:verify", "documents:verify_lookup", "archive:export_new",
                  "member_reveal_id",
                  # the auditor's own notifications marked read, his own channel choices: no case data
-                 "notifications:read", "notifications:channels"}
+                 "notifications:read", "notifications:channels",
+                 # 立即运行 of the integrity checks: it verifies, writing only its results and its
+                 # audit event (tests/supervision/test_integrity.py)
+                 "supervision:integrity_run"}
 # The auditor's own write domain: his findings (tested in test_finding_pages.py).
 FINDINGS = re.compile(r"^supervision:finding")
 # Rows a refused request may still leave: its own audit trail, sessions, login bookkeeping; and
