@@ -10,7 +10,6 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from workflows import worklist
 from documents.models import DocumentVersion, Evidence
 from documents.services import generate_document
 from supervision import findings
@@ -18,6 +17,7 @@ from supervision.models import Finding
 from tests.factories import SiteFactory
 from tests.workflows.conftest import upload
 from tests.workflows.test_walk import walk_to_approval
+from workflows import worklist
 from workflows.models import NoticeBatch, Objection, ReviewMeeting
 
 # Not case writes: signing in and out and one's own password (a personal account matter), the
@@ -31,6 +31,10 @@ READING_POSTS = {"approvals:search_id", "documents:verify", "documents:verify_lo
                  "member_reveal_id",
                  # the auditor's own notifications marked read, his own channel choices: no case data
                  "notifications:read", "notifications:channels",
+                 # his own notice opened (marked read), his own stand-in revoked, his own saved inbox
+                 # filter deleted: his personal arrangements, no case data (another's are 404:
+                 # test_his_own_notices_stand_ins_and_views_only)
+                 "notifications:open", "notifications:revoke_delegation", "notifications:delete_view",
                  # 立即运行 of the integrity checks: it verifies, writing only its results and its
                  # audit event (tests/supervision/test_integrity.py)
                  "supervision:integrity_run"}
@@ -128,13 +132,21 @@ def params_for(name: str, route: str, world: dict) -> dict:
         "public:notice": {"pk": world["batch"]},
         "supervision:finding_attachment": {"pk": world["finding"].pk,
                                            "attachment_pk": world["finding"].attachments.first().pk},
+        "aftercare:hazard_photo": {"pk": world["hazard_photo"]},
+        "intake:recheck_decide": {"pk": world["suspect"]},
+        "intake:recheck_field_check": {"pk": world["field_check"]},
+        "intake:recheck_report_excel": {"pk": world["recheck_report"]},
+        "notifications:open": {"pk": world["notice"]},
+        "notifications:revoke_delegation": {"pk": world["delegation"]},
+        "notifications:delete_view": {"pk": world["saved_view"]},
     }
     if name in by_name:
         return by_name[name]
     # Otherwise the path names the kind of its <pk>: the segment just before it.
     segment = re.search(r"([\w-]+)/<int:pk>", route)
     kinds = {"households": h.pk, "cases": h.pk, "sites": site.pk, "site-cases": site.pk,
-             "evidence": world["evidence"], "findings": world["finding"].pk}
+             "evidence": world["evidence"], "findings": world["finding"].pk, "risks": world["risk"],
+             "hazards": world["hazard"], "intake": world["import_batch"]}
     if segment and segment.group(1) in kinds and re.findall(r"<", route) == ["<"]:
         return {"pk": kinds[segment.group(1)]}
     raise AssertionError(f"{name} ({route}): say in params_for which object its URL takes")
@@ -178,35 +190,69 @@ def world(officials, give, areas, household):
         "evidence": Evidence.objects.filter(household=household).order_by("pk").first().pk, "finding": finding,
         "owed_order": owed_order.pk,
     }
+    world.update(later_apps_world(officials, areas, site))
     job, code = [], []
     world["export_job"] = lambda: job[0] if job else job.append(export_job(world)) or job[0]
     world["export_code"] = lambda: code[0] if code else code.append(export_code(world)) or code[0]
     return world
 
 
+def later_apps_world(officials, areas, site) -> dict:
+    """The objects of the apps that came after the first walk, each made by the app's own functions
+    as its officials make them: a 后扶 household's 防返贫 risk, a site hazard with its photo, an import
+    batch checked, a 回头看 list with its suspect, field check and report, and the auditor's own
+    notice, delegation and saved view."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aftercare.hazards import file_hazard
+    from aftercare.models import HazardPhoto
+    from aftercare.risks import raise_manually
+    from intake import recheck, services
+    from intake.models import FieldCheck, RecheckList, Suspect
+    from notifications import delegation
+    from notifications.models import SavedView
+    from notifications.service import notify
+    from tests.aftercare.conftest import moved_in
+    from tests.conftest import make_official
+    from tests.factories import HouseholdFactory
+    from tests.intake.test_pages import a_list as import_list
+    from tests.intake.test_recheck import a_list as department_list
+
+    office, auditor, county = officials["county_office"], officials["auditor"], areas["county"]
+    settled = moved_in(HouseholdFactory(village=areas["village_a"]))
+    risk = raise_manually(actor=officials["reviewer"], household=settled, risk_type="01", detail="户主因病住院")
+    hazard = file_hazard(actor=office, site=site, kind="extension", description="3栋一楼私自搭建彩钢棚",
+                         found_on=timezone.localdate(), photos=[upload("before.png")])
+    batch = services.upload(office, county, SimpleUploadedFile("名单.xlsx", import_list()))
+    services.run_check(batch.pk)  # the check the batch's commit would start in the background
+    member = settled.members.first()
+    recheck.upload_list(office, county, RecheckList.Kind.STATE_SALARIED,
+                        department_list([(member.name, member.id_number)]))
+    recheck.draw_sample(office, county, 100, seed=1)
+    report = recheck.build_report(office, county)
+    notice = notify([auditor], "finding_filed", key="read-only-walk", title="督查问题交办", link="/supervision/findings/")
+    colleague = make_official("auditor_two", "role_auditor", county)
+    today = timezone.localdate()
+    stand_in = delegation.create(principal=auditor, delegate=colleague, starts_on=today,
+                                 ends_on=today + datetime.timedelta(days=7), reason="出差")
+    return {
+        "risk": risk.pk, "hazard": hazard.pk, "hazard_photo": HazardPhoto.objects.get().pk, "import_batch": batch.pk,
+        "suspect": Suspect.objects.get().pk, "field_check": FieldCheck.objects.order_by("pk").first().pk,
+        "recheck_report": report.pk, "notice": notice[0].pk, "delegation": stand_in.pk,
+        "saved_view": SavedView.objects.create(user=auditor, name="逾期", query="overdue=on").pk,
+    }
+
+
 # URLs whose object is named in the query string.
 QUERIES = {"archive:level_record_new": lambda world: f"?area={world['household'].village.parent.parent.code}"}
-
-
-# KNOWN GAP (session 4, to close first in the next one): the objects of the apps added in session 4
-# (aftercare's risks and hazards, intake's batches and 回头看 records, notifications' own rows) are
-# not built by `world` yet, so these URLs are not walked here. Each app's own tests check its
-# scope and read-only posts; this test must grow to cover them, not keep the list.
-NOT_IN_WORLD_YET = {
-    "aftercare:risk", "aftercare:risk_measure", "aftercare:risk_request_close", "aftercare:risk_decide",
-    "aftercare:hazard_plan", "aftercare:hazard_close", "aftercare:hazard_photo",
-    "intake:batch", "intake:confirm", "intake:cancel", "intake:errors", "intake:recheck_report_excel",
-    "intake:recheck_decide", "intake:recheck_field_check",
-    "notifications:open", "notifications:revoke_delegation", "notifications:delete_view",
-}
 
 
 def urls(world, *, findings_only=False):
     for route, name in routes():
         if SKIPPED.match(route) or route.endswith("^") or bool(FINDINGS.match(name)) != findings_only:
             continue  # a catch-all (the API's answer to unknown addresses) has no object to take
-        if name in NOT_IN_WORLD_YET:
-            continue
         query = QUERIES[name](world) if name in QUERIES else ""
         yield name, concrete(route, params_for(name, route, world) if "<" in route else {}) + query
 
@@ -219,7 +265,11 @@ NOT_HIS = {"approvals:reassign", "approvals:meeting_new", "approvals:notice_new"
            "archive:level_record_new",
            # the list export with full ID numbers (posts that may reveal them), the supervisors'
            # 逾期督办, and the public window's notice (only while it runs; the world's has ended)
-           "intake:export", "notifications:escalations", "public:notice"}
+           "intake:export", "notifications:escalations", "public:notice",
+           # an import batch and its error workbook: the working file of the officials entering its
+           # households (intake/access.py); the 回头看 report's Excel: the county office's (the
+           # report itself is filed as a document, which the auditor reads)
+           "intake:batch", "intake:errors", "intake:recheck_report_excel"}
 # Form pages (GET shows the form, POST writes): their POST must answer 403 like the POST-only URLs.
 WRITE_FORMS = {"approvals:reassign", "approvals:meeting_new", "approvals:notice_new", "documents:notice_new",
                "documents:batch_new", "archive:level_record_new"}
@@ -275,3 +325,20 @@ def test_the_auditor_writes_only_his_own_findings(officials, world, login):
     get_only = [url for name, url in urls(world, findings_only=True)
                 if name in ("supervision:findings", "supervision:finding", "supervision:finding_attachment")]
     assert {url: client.post(url).status_code for url in get_only} == {url: 405 for url in get_only}
+
+
+def test_his_own_notices_stand_ins_and_views_only(officials, world, login):
+    """The personal posts above touch the auditor's own rows; another official's are 404 to him."""
+    from notifications.models import Delegation, Notification, SavedView
+    from notifications.service import notify
+
+    theirs = notify([officials["clerk_a"]], "finding_filed", key="not-his", title="督查问题交办")[0]
+    view = SavedView.objects.create(user=officials["clerk_a"], name="逾期", query="overdue=on")
+    client = login(officials["auditor"])
+    assert client.get(f"/notifications/{theirs.pk}/open/").status_code == 404
+    assert client.post(f"/notifications/views/{view.pk}/delete/").status_code == 404
+    stand_in = Delegation.objects.get(pk=world["delegation"])
+    client = login(stand_in.delegate)  # the stand-in may not revoke what the auditor gave
+    assert client.post(f"/notifications/delegations/{stand_in.pk}/revoke/").status_code == 404
+    assert Notification.objects.get(pk=theirs.pk).read_at is None and SavedView.objects.filter(pk=view.pk).exists()
+    assert Delegation.objects.get(pk=stand_in.pk).revoked_at is None
