@@ -578,3 +578,11 @@ CELERY_BEAT_SCHEDULE["monitoring-snapshots"] = {
 CELERY_BEAT_SCHEDULE["monitoring-weekly-bulletins"] = {
     "task": "monitoring.tasks.weekly_bulletins", "schedule": crontab(day_of_week=1, hour=7, minute=0),
 }
+# The cockpit's figures are counted ahead (monitoring/tallies.py): every MONITORING_TALLY_MINUTES by
+# beat, and inline for an area whose figures are older than MONITORING_TALLY_MAX_AGE minutes (beat
+# not running). The page prints the time they were counted.
+MONITORING_TALLY_MINUTES = env.int("MONITORING_TALLY_MINUTES", default=5)
+MONITORING_TALLY_MAX_AGE = env.int("MONITORING_TALLY_MAX_AGE", default=15)
+CELERY_BEAT_SCHEDULE["monitoring-tallies"] = {
+    "task": "monitoring.tasks.refresh_tallies", "schedule": MONITORING_TALLY_MINUTES * 60.0,
+}

@@ -16,10 +16,8 @@ from registry.roles import ROLES
 from supervision.findings import visible_findings
 from supervision.models import Finding
 from workflows.households import stages as household_stages
-from workflows.households.deadlines import overdue_q
 from workflows.sites.progress import slow_sites
 
-from .figures import HOUSEHOLD, rows
 from .indicators import BY_CODE, Figure
 
 SLOW_SITES_SHOWN = 10
@@ -55,29 +53,36 @@ class StageCount:
     posts: list[str]
 
 
-def stage_counts(user, prefix: str, now=None) -> list[StageCount]:
-    """Households per stage and how many are past the stage's due date (one query)."""
-    counted = {
-        row["stage"]: row
-        for row in rows(HOUSEHOLD, user).filter(area_code__startswith=prefix).order_by().values("stage")
-        .annotate(count=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
-    }
+def stage_counts(values: dict) -> list[StageCount]:
+    """Households per stage and how many are past the stage's due date, from the tally's values
+    (monitoring/tallies.py: `stage:<code>`, `overdue:<code>`)."""
     out = []
     for code in (*household_stages.ORDER, HouseholdStage.REMOVED):
-        row = counted.get(code, {})
         posts = [ROLES[r].label for r in stage_posts(code)] if code in household_stages.STAGES else []
-        out.append(StageCount(code, HouseholdStage(code).label, row.get("count", 0), row.get("overdue", 0), posts))
+        out.append(StageCount(code, HouseholdStage(code).label, values.get(f"stage:{code}", 0),
+                              values.get(f"overdue:{code}", 0), posts))
     return out
 
 
-def overdue_by_post(counts: list[StageCount]) -> list[tuple[str, int]]:
-    """Overdue households summed by the post that must act in their stage."""
-    found: dict[str, int] = {}
-    for c in counts:
-        for post in c.posts:
-            if c.overdue:
-                found[post] = found.get(post, 0) + c.overdue
-    return sorted(found.items(), key=lambda item: -item[1])
+@dataclass
+class PostCount:
+    post: str   # role codename; "" for overdue households without an open human task
+    label: str
+    count: int
+
+
+def overdue_by_post(values: dict) -> list[PostCount]:
+    """Overdue households by the post their open step is routed to (the open viewflow task's owner
+    permission, counted in monitoring/tallies.py): a household waiting on two posts at once counts
+    under each; one without an open human task (评议 waits for the village meeting) is counted apart."""
+    found = []
+    for key, n in values.items():
+        if not key.startswith("post:") or not n:
+            continue
+        post = key.removeprefix("post:")
+        label = ROLES[post].label if post in ROLES else (post or "无待办任务（如待民主评议、待系统处理）")
+        found.append(PostCount(post, label, n))
+    return sorted(found, key=lambda c: (c.post == "", -c.count, c.label))
 
 
 def escalations(prefix: str) -> dict:

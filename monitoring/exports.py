@@ -15,8 +15,8 @@ from audit.log import record
 from documents.spreadsheets import append_row
 
 from .cockpit import stage_counts
-from .figures import breakdown
 from .indicators import INDICATORS
+from .tallies import breakdown_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,7 +51,7 @@ def daily_report(area, user) -> tuple[Workbook, int]:
     """日报: the rates of the area and of each area one level down (完成数, 应完成数, 完成率 per
     indicator), then the households per stage with the overdue ones."""
     today = timezone.localdate()
-    figures = breakdown(area, user)
+    figures, counted = breakdown_for(area, user)
     book = Workbook()
     sheet = book.active
     sheet.title = "日报"
@@ -69,11 +69,12 @@ def daily_report(area, user) -> tuple[Workbook, int]:
         append_row(sheet, line)
     append_row(sheet, [])
     append_row(sheet, ["阶段", "户数", "其中逾期"])
-    counts = stage_counts(user, area.prefix)
+    counts = stage_counts(counted.total())
     for c in counts:
         append_row(sheet, [c.label, c.count, c.overdue])
     append_row(sheet, [])
-    append_row(sheet, ["说明：完成率 = 完成数 ÷ 应完成数；各指标口径见系统“指标口径”页。资金类指标单位为元。"])
+    append_row(sheet, [(f"说明：数据统计于{timezone.localtime(counted.taken_at):%Y年%m月%d日 %H:%M}；完成率 = 完成数 ÷ "
+                        "应完成数；各指标口径见系统“指标口径”页。资金类指标单位为元。")])
     widths(sheet, [18] + [11] * (span - 1))
     sheet.freeze_panes = "B3"
     return book, len(rows) + len(counts)

@@ -124,11 +124,22 @@ class Breakdown:
     children: list[AreaFigures]
 
 
-def breakdown(area: AdminArea, user=None, indicators: tuple[Indicator, ...] = INDICATORS) -> Breakdown:
-    """The area's figures and each area's one level down (every child listed, even without rows)."""
+def group_length(area: AdminArea) -> int:
+    """The prefix length of the areas one level down (the area's own when it has none below)."""
     below = child_level(area.level)
-    group_len = PREFIX_LENGTH[below] if below else PREFIX_LENGTH[area.level]
-    grouped = tally(area.prefix, group_len, user)
+    return PREFIX_LENGTH[below] if below else PREFIX_LENGTH[area.level]
+
+
+def breakdown(area: AdminArea, user=None, indicators: tuple[Indicator, ...] = INDICATORS) -> Breakdown:
+    """The area's figures and each area's one level down (every child listed, even without rows),
+    counted live."""
+    return breakdown_of(area, tally(area.prefix, group_length(area), user), indicators)
+
+
+def breakdown_of(area: AdminArea, grouped: dict, indicators: tuple[Indicator, ...] = INDICATORS) -> Breakdown:
+    """The same from values already grouped by the prefix of the level below (the cockpit's tally)."""
+    below = child_level(area.level)
+    group_len = group_length(area)
     totals: dict = {}
     for values in grouped.values():
         add(totals, values)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from . import tallies
 from .bulletin import issue_all
 from .snapshots import take_snapshots
 
@@ -16,3 +17,10 @@ def take_daily_snapshots() -> int:
 def weekly_bulletins() -> int:
     """Monday: last week's 周通报 of every county (a new document each, filed in the county's archive)."""
     return issue_all()
+
+
+@shared_task(name="monitoring.tasks.refresh_tallies")
+def refresh_tallies(prefix: str = "") -> str:
+    """The cockpit's figures counted again (beat: every MONITORING_TALLY_MINUTES, for every area;
+    立即更新: the area asked for)."""
+    return tallies.refresh(prefix).isoformat()

@@ -8,6 +8,7 @@ urlpatterns = [
     # The cockpit is the home page of every post with an area (registry's plain list otherwise).
     path("", views.home, name="home"),
     path("monitoring/list/", views.drill, name="list"),
+    path("monitoring/refresh/", views.refresh, name="refresh"),
     path("monitoring/rankings/", views.ranking_page, name="rankings"),
     path("monitoring/reports/", views.reports, name="reports"),
     path("monitoring/reports/daily.xlsx", views.daily_xlsx, name="daily_xlsx"),

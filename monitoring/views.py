@@ -14,22 +14,24 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
+from documents.models import Document
+from documents.permissions import ADD_DOCUMENT
 from registry import views as registry_views
 from registry.models import AdminArea, HouseholdStage, Member
 from registry.models.areas import LEVEL_ORDER
+from registry.roles import ROLES
 from registry.scope import area_q, roles_and_areas
-from documents.models import Document
-from documents.permissions import ADD_DOCUMENT
+from workflows.acting import ACTING_CAPABILITY, post_requires_acting
 from workflows.households.deadlines import overdue_q
 from workflows.models.sites import FundEntry, FundKind
 
-from . import bulletin, exports, ledgers
+from . import bulletin, exports, ledgers, tallies, tasks
 from . import cockpit as facts
 from .figures import (
     HOUSEHOLD,
@@ -37,7 +39,6 @@ from .figures import (
     PERSON,
     SITE,
     area_of_prefix,
-    breakdown,
     home_area,
     in_scope,
     listed,
@@ -86,17 +87,40 @@ def list_url(area: AdminArea, **params) -> str:
     return f"{reverse('monitoring:list')}?{urlencode({'area': area.code, **params})}"
 
 
+class Window:
+    """One page of the area's households without counting them all (at 1 M households the COUNT
+    alone would cost as much as the cockpit's figures): the page's rows and whether more follow.
+    Shaped like a Page for registry/_household_table.html; the total is the tally's."""
+
+    def __init__(self, queryset, number: str | None, total: int):
+        self.number = int(number) if (number or "").isdigit() and int(number) > 0 else 1
+        found = list(queryset[(self.number - 1) * PAGE_SIZE: self.number * PAGE_SIZE + 1])
+        self.object_list = found[:PAGE_SIZE]
+        self.has_next = len(found) > PAGE_SIZE
+        self.has_previous = self.number > 1
+        self.total = total
+        self.paginator = None  # no "第 N / M 页" line: the cockpit prints its own
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The cockpit: rates for the area and each area one level down, stages, overdue steps, slow
-    sites, open findings and targets. A user without any area gets the plain home page."""
+    sites, open findings and targets — from the tally, with the time it was counted. A user without
+    any area gets the plain home page."""
     area = area_for(request)
     if area is None:
         return registry_views.home(request)
     user = request.user
-    figures = breakdown(area, user)
+    figures, read = tallies.breakdown_for(area, user)
+    totals = read.total()
     ranked = rankings(figures.children, last_week([c.prefix for c in figures.children if c.area]))
-    counts = facts.stage_counts(user, area.prefix)
+    counts = facts.stage_counts(totals)
     slow_count, slow = facts.slow_site_rows(user, area.prefix)
     targets = facts.targets()
     target_rows = [
@@ -104,32 +128,56 @@ def home(request: HttpRequest) -> HttpResponse:
              for a in [figures.area, *[c for c in figures.children if c.area is not None]]])
         for t in targets
     ]
+    snapshots = history(area.code, CHART_DAYS)
     return render(request, "monitoring/cockpit.html", {
         "area": area,
         "trail": trail(user, area),
         "figures": figures,
+        "taken_at": read.taken_at,
+        "tally_minutes": tallies.minutes(),
+        "may_refresh": may_refresh(user, area),
         "indicators": INDICATORS,
         "stage_counts": counts,
         "overdue_total": sum(c.overdue for c in counts),
-        "overdue_by_post": facts.overdue_by_post(counts),
+        "overdue_by_post": facts.overdue_by_post(totals),
         "escalations": facts.escalations(area.prefix),
         "slow_count": slow_count,
         "slow_sites": slow,
         "findings": facts.open_findings(user, area.prefix),
         "target_rows": target_rows,
         "score_ranking": ranked[0],
-        "chart_data": chart_data(area, figures),
-        "history": history(area.code, CHART_DAYS),
-        # What the plain home page showed, kept below the figures: the posts, and the households.
+        "chart_data": chart_data(figures, snapshots),
+        "history": snapshots,
+        # What the plain home page showed, kept below the figures: the posts, and the households
+        # (one page at a time, without counting them all).
         "roles": roles_and_areas(user),
-        "page": registry_views.paginate(request, registry_views.household_rows(
-            rows(HOUSEHOLD, user).filter(area_code__startswith=area.prefix))),
+        "page": Window(registry_views.household_rows(rows(HOUSEHOLD, user).filter(area_code__startswith=area.prefix)),
+                       request.GET.get("page"), sum(c.count for c in counts)),
     })
 
 
-def chart_data(area, figures) -> dict:
+def may_refresh(user, area) -> bool:
+    """立即更新: a post that acts over the area (not a read-only one such as an auditor's)."""
+    return user.has_perm(ACTING_CAPABILITY) and in_scope(user, area)
+
+
+@login_required
+@post_requires_acting
+def refresh(request: HttpRequest) -> HttpResponse:
+    """立即更新: count the area's figures again now (a Celery task; the page shows the new time
+    once done)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    area = area_for(request)
+    if area is None:
+        raise Http404("您的账号尚未被授予任何岗位。")
+    tasks.refresh_tallies.delay(area.prefix)
+    messages.success(request, f"已开始重新统计{area.name}的数字，完成后刷新本页即可看到新的统计时间。")
+    return redirect(f"{reverse('home')}?{urlencode({'area': area.code})}")
+
+
+def chart_data(figures, snapshots) -> dict:
     """What the two charts draw (the tables beside them print the same figures)."""
-    snapshots = history(area.code, CHART_DAYS)
     children = [c for c in figures.children if c.area is not None]
     return {
         "trend": series(snapshots),
@@ -149,10 +197,10 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     area = area_for(request)
     if area is None:
         raise Http404("您的账号尚未被授予任何岗位。")
-    figures = breakdown(area, request.user)
+    figures, read = tallies.breakdown_for(area, request.user)
     ranked = rankings(figures.children, last_week([c.prefix for c in figures.children if c.area]))
     return render(request, "monitoring/rankings.html", {
-        "area": area, "trail": trail(request.user, area), "rankings": ranked,
+        "area": area, "trail": trail(request.user, area), "rankings": ranked, "taken_at": read.taken_at,
     })
 
 
@@ -167,11 +215,13 @@ def drill(request: HttpRequest) -> HttpResponse:
     key, stage = request.GET.get("measure", ""), request.GET.get("stage", "")
     overdue, slow = request.GET.get("overdue") == "1", request.GET.get("slow") == "1"
     own = request.GET.get("own") == "1"  # rows registered on the area itself, not below it
+    post = request.GET.get("post", "")  # with overdue=1: the post of the open step ("none": no open task)
     m = measure(key) if key else None
-    if key and m is None or stage and stage not in HouseholdStage.values:
+    if key and m is None or stage and stage not in HouseholdStage.values or post and not (
+            overdue and (post == "none" or post in ROLES)):
         raise Http404("未找到该指标。")
     params = {k: v for k, v in (("measure", key), ("stage", stage), ("overdue", "1" if overdue else ""),
-                                ("slow", "1" if slow else ""), ("own", "1" if own else "")) if v}
+                                ("post", post), ("slow", "1" if slow else ""), ("own", "1" if own else "")) if v}
     if slow:
         title, source = "建设进度预警的安置点", SITE
         qs = facts.slow_sites().visible_to(user, "registry.view_resettlementsite")
@@ -186,7 +236,10 @@ def drill(request: HttpRequest) -> HttpResponse:
         if stage:
             qs = qs.filter(stage=stage)
             title = f"{HouseholdStage(stage).label}阶段{title}"
-        if overdue:
+        if overdue and post:
+            qs = qs.filter(tallies.overdue_at_post(tallies.NO_TASK if post == "none" else post))
+            title = f"待{ROLES[post].label}办理的{title}" if post in ROLES else f"无待办任务的{title}"
+        elif overdue:
             qs = qs.filter(overdue_q())
     qs = qs.filter(area_code=area.code) if own else qs.filter(area_code__startswith=area.prefix)
     total = None
