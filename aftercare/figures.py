@@ -5,7 +5,9 @@ prefix, no scope of their own — the caller has already decided which area the 
                                        "households_without_job": 1, "labour": 30, "employed": 19}
 
 就业率 = employed_households / labour_households (formats.md §3.2: 已就业有劳动力户/有劳动力户), over
-the households that have moved in (入住, 拆旧复垦, 后扶); show numerator and denominator.
+the households that have moved in (入住, 拆旧复垦, 后扶); show numerator and denominator. `employment`
+reads the registry's 就业状况 (which the ledger sets to its latest month); the cockpit's 就业率
+(monitoring/indicators.py) reads the 就业台账 itself through `ledger_employed` / `ledger_recorded`.
 
     risks(prefix="520999") -> {"open": 3, "closing": 1, "households": 2, "by_township": [...], "by_site": [...]}"""
 
@@ -14,7 +16,23 @@ from django.db.models import Count, Exists, OuterRef, Q
 from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, AdminArea, AreaLevel, Household, Member
 
 from .access import MOVED_IN
-from .models import Risk, RiskStatus
+from .models import EMPLOYED_STATUSES, EmploymentRecord, Risk, RiskStatus
+
+
+def ledger_employed(member: str = "pk") -> Exists:
+    """Over Member rows (`member`: the outer query's member id): the member's latest month in the
+    就业台账 (the latest `month`, then the latest entry of that month) is a job — 务工, 公益岗位,
+    帮扶车间, 自主创业 or 灵活就业. A member without any ledger row is not counted as employed.
+    The cockpit's 就业率 (monitoring/indicators.py) counts households by it."""
+    later = EmploymentRecord.objects.filter(member=OuterRef("member")).filter(
+        Q(month__gt=OuterRef("month")) | Q(month=OuterRef("month"), pk__gt=OuterRef("pk")))
+    return Exists(EmploymentRecord.objects.filter(member=OuterRef(member), status__in=EMPLOYED_STATUSES)
+                  .filter(~Exists(later)))
+
+
+def ledger_recorded(member: str = "pk") -> Exists:
+    """Over Member rows: the member has at least one row in the 就业台账."""
+    return Exists(EmploymentRecord.objects.filter(member=OuterRef(member)))
 
 
 def moved_in_households(prefix: str):

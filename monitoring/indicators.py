@@ -11,13 +11,14 @@ same measure gives the drill-down list (the households or sites behind the figur
 adds up to the figure.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable
 
 from django.db.models import Exists, OuterRef, Q
 
-from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, HouseholdStage, Member, ResettlementMode
+from aftercare.figures import ledger_employed, ledger_recorded
+from registry.models import LABOUR_WITH_ABILITY, HouseholdStage, ResettlementMode
 from workflows.households import stages as household_stages
 from workflows.models.households import Decision, Opinion
 
@@ -85,13 +86,20 @@ def reclaimed(p: str = "") -> Q:
 
 
 # 就业率 counts households from their members (COUNT DISTINCT household over member rows, the
-# `per_household` measures below): a member with labour, and one with labour who works.
+# `per_household` measures below): a member with labour, and one with labour whose latest month in
+# aftercare's 就业台账 is a job (aftercare/figures.py; not the registry's coarser 就业状况 field).
 def labour_member(p: str = "household__") -> Q:
     return moved_in(p) & Q(labour_ability__in=LABOUR_WITH_ABILITY)
 
 
 def working_member(p: str = "household__") -> Q:
-    return labour_member(p) & Q(employment__in=EMPLOYED)
+    return labour_member(p) & Q(ledger_employed())
+
+
+def unrecorded_member(p: str = "household__") -> Q:
+    """A member with labour of a moved-in household without any row in the 就业台账 (listed beside
+    就业率: in its denominator, counted as not employed)."""
+    return labour_member(p) & ~Q(ledger_recorded())
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,7 @@ class Indicator:
     source: str       # where the facts come from
     five: bool = False  # one of seed 000's 五率
     excluded: Measure | None = None  # listed beside the figure (e.g. 拆旧率's kept houses)
+    excluded_note: str = "不计入"     # what the listed rows are to the figure
 
 
 # The measures, each once (several rates share a denominator).
@@ -136,6 +145,7 @@ M_DEMOLISHED = Measure("demolished", "拆除户数", HOUSEHOLD, demolished)
 M_RECLAIMED = Measure("reclaimed", "复垦户数", HOUSEHOLD, reclaimed)
 M_LABOUR = Measure("labour", "有劳动力的已入住户数", PERSON, labour_member, per_household=True)
 M_EMPLOYED = Measure("employed", "至少一人就业户数", PERSON, working_member, per_household=True)
+M_UNRECORDED = Measure("unrecorded", "有劳动力成员未填就业台账的户数", PERSON, unrecorded_member, per_household=True)
 M_SITES = Measure("sites", "安置点数", SITE)
 M_INDUSTRY = Measure("industry", "有主导产业的安置点数", SITE, lambda p="": Q(project__leading_industry__gt=""))
 M_PLANNED_FUNDS = Measure("planned_funds", "计划投资（元）", SITE, total="planned_funds")
@@ -167,8 +177,10 @@ INDICATORS: tuple[Indicator, ...] = (
               "自然资源部门复垦验收已通过（已进入后扶阶段）的户数占应拆户数；保留旧房户不计入。",
               "搬迁户的阶段（复垦验收）", excluded=M_KEPT),
     Indicator("employment", "就业率", M_EMPLOYED, M_LABOUR,
-              "已入住且有劳动力的户中至少一名劳动力就业（外出务工、就近就业、自主创业、公益性岗位）的户数占有劳动力户数。",
-              "家庭成员的劳动能力和就业状况"),
+              "已入住（入住确认已通过）且有劳动力的户中，至少一名劳动力在就业台账最近一个月的记录为就业（务工、公益岗位、"
+              "帮扶车间、自主创业、灵活就业）的户数占有劳动力户数；劳动力没有就业台账记录的按未就业计，另行列出。",
+              "后续扶持就业台账（每月更新）和家庭成员的劳动能力", excluded=M_UNRECORDED,
+              excluded_note="计入分母，按未就业计"),
 )
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 FIVE_RATES: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.five)

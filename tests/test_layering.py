@@ -27,8 +27,9 @@ MAY_IMPORT = {
     "intake": {"audit", "registry", "accounts", "documents", "workflows"},
     # notifications: above supervision (it reads findings), below the cockpit (which counts escalations).
     "notifications": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision"},
+    # monitoring: above aftercare as architecture.md draws it (就业率 counts aftercare's 就业台账).
     "monitoring": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision",
-                   "notifications"},
+                   "aftercare", "notifications"},
     "approvals": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision",
                   "notifications"},
     "api": {"audit", "registry", "accounts", "documents", "workflows", "archive", "supervision", "notifications"},

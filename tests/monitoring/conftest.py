@@ -2,8 +2,8 @@
 townships, three sites (one at the county itself, one without households), funds arrived.
 
 The expected figures are written out in the tests from this description:
-城关镇 (town): 村A h1 集中/后扶/3人 (head works, a student, a child without labour);
-               村A h2 集中/拆旧复垦 with 拆旧 approved/2人 (head without work);
+城关镇 (town): 村A h1 集中/后扶/3人 (head works: 务工 this month in the 就业台账; two children without labour);
+               村A h2 集中/拆旧复垦 with 拆旧 approved/2人 (head with labour, no 就业台账 row);
                村B h3 分散/拆旧复垦, old house kept (county-approved)/1人 without labour;
                村B h4 分散/开工/1人;  村B h5 集中/清退/4人.
 石桥乡 (other_town): 村C h6 集中/验收/2人;  村C h7 分散/申报/1人.
@@ -19,8 +19,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from aftercare.models import EmploymentRecord
 from documents.evidence.services import ingest_evidence
-from registry.models import AreaLevel, Employment, Household, HouseholdStage as S, LabourAbility, Relation
+from registry.models import AreaLevel, Employment, Household, LabourAbility, Relation
+from registry.models import HouseholdStage as S
 from tests.factories import AreaFactory, HouseholdFactory, MemberFactory, SiteFactory
 from tests.workflows.conftest import png_bytes
 from workflows.models import FundEntry, FundKind, Opinion
@@ -54,6 +56,14 @@ def arrival(site, amount, actor, day=None):
                                     source="central_budget")
 
 
+def ledger(member, status, actor, month=None):
+    """One month of a member's 就业台账 (aftercare.models.EmploymentRecord), written as the ledger keeps it."""
+    month = month or timezone.localdate().replace(day=1)
+    return EmploymentRecord.objects.create(household=member.household, member=member, area_code=member.household.area_code,
+                                           month=month, status=status, place="in_county" if status == "wage" else "",
+                                           recorded_by=actor)
+
+
 @pytest.fixture
 def program(areas, cast):
     river = SiteFactory(area=areas["town"], name="河畔安置点", planned_funds=Decimal("8000000.00"))
@@ -79,6 +89,8 @@ def program(areas, cast):
     }
     Opinion.objects.create(household=h["h2"], stage=S.DEMOLITION, round=1, step="demolition_record",
                            decision="approve", actor=cast["reviewer"], role="role_township_reviewer")
+    # The 就业台账 (aftercare): h1's head works this month; h2's head has no ledger row yet.
+    ledger(h["h1"].members.get(relation=Relation.HEAD), "wage", office)
     return {"sites": {"river": river, "hill": hill, "stone": stone}, "households": h}
 
 

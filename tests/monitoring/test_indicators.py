@@ -1,6 +1,7 @@
 """Each indicator against the hand-counted program of conftest.py: a removed household, a kept old
 house, scattered households, a site without households and a site at the county itself."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,8 @@ import pytest
 from monitoring import indicators
 from monitoring.figures import breakdown, home_area, listed, rows, tally
 from monitoring.indicators import BY_CODE, FIVE_RATES, INDICATORS, Figure
+from registry.models import Employment, Relation
+from tests.monitoring.conftest import ledger
 
 
 def texts(area_figures):
@@ -25,7 +28,7 @@ def test_each_indicator_is_defined_once_with_its_parts():
 def test_a_figure_is_numerator_over_denominator_and_never_a_bare_percent():
     assert Figure(BY_CODE["started"], 1, 3).text == "1/3（33.3%）"
     assert Figure(BY_CODE["started"], 0, 0).text == "0/0（—）"
-    assert Figure(BY_CODE["funds"], Decimal("5.5"), Decimal("10")).text == "5.50/10.00（55.0%）"
+    assert Figure(BY_CODE["funds"], Decimal("5.5"), Decimal(10)).text == "5.50/10.00（55.0%）"
 
 
 def test_the_county_figures_are_the_hand_counted_ones(program, areas):
@@ -39,9 +42,10 @@ def test_the_county_figures_are_the_hand_counted_ones(program, areas):
         "completed": "3/6（50.0%）",
         "demolition": "2/2（100.0%）",       # h3's kept house is not due, and listed apart
         "reclamation": "1/2（50.0%）",
-        "employment": "1/2（50.0%）",        # h3 has no labour; h2's labourer has no work
+        "employment": "1/2（50.0%）",        # h3 has no labour; h2's labourer has no 就业台账 row
     }
     assert county.area.figure("demolition").excluded == 1
+    assert county.area.figure("employment").excluded == 1  # h2: in the denominator, listed apart
 
 
 def test_each_township_and_the_county_itself_one_level_down(program, areas):
@@ -91,3 +95,49 @@ def test_the_rows_behind_each_figure_add_up_to_it(program, areas, code):
 def test_four_queries_whatever_the_number_of_areas(program, areas, django_assert_num_queries):
     with django_assert_num_queries(4):
         tally("520999", 9)
+
+
+# 就业率 from aftercare's 就业台账 (the latest month of each member with labour), at its edges.
+
+def employment_of(area):
+    figure = breakdown(area).area.figure("employment")
+    return figure.numerator, figure.denominator, figure.excluded
+
+
+def test_employment_counts_the_latest_month_of_the_ledger_not_the_registry_field(program, areas, cast):
+    h1, h2 = program["households"]["h1"], program["households"]["h2"]
+    office = cast["county_office"]
+    head1 = h1.members.get(relation=Relation.HEAD)
+    head2 = h2.members.get(relation=Relation.HEAD)
+    # The registry's field says h2's head works: the ledger has no row, so he does not count.
+    type(head2).objects.filter(pk=head2.pk).update(employment=Employment.LOCAL)
+    assert employment_of(areas["county"]) == (1, 2, 1)
+    this_month = datetime.date.today().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    # h2's head worked last month (his latest month: employed), then has no job this month.
+    ledger(head2, "wage", office, month=last_month)
+    assert employment_of(areas["county"]) == (2, 2, 0)
+    ledger(head2, "none", office, month=this_month)
+    assert employment_of(areas["county"]) == (1, 2, 0)
+    # Two entries for the same month: the later entry decides (a correction).
+    ledger(head2, "public_post", office, month=this_month)
+    assert employment_of(areas["county"]) == (2, 2, 0)
+    # An older month written afterwards does not override the latest month.
+    ledger(head1, "none", office, month=last_month)
+    assert employment_of(areas["county"]) == (2, 2, 0)
+
+
+def test_employment_counts_only_members_with_labour_of_moved_in_households(program, areas, cast):
+    h = program["households"]
+    office = cast["county_office"]
+    # A child without labour with a job in the ledger does not make h2 employed.
+    child = h["h2"].members.exclude(relation=Relation.HEAD).first()
+    ledger(child, "wage", office)
+    # h3 (no labour) and h6 (验收: not moved in) and h5 (清退) with jobs in the ledger stay out.
+    for key in ("h3", "h6", "h5"):
+        ledger(h[key].members.get(relation=Relation.HEAD), "wage", office)
+    assert employment_of(areas["county"]) == (1, 2, 1)
+    # The list behind each side adds up and names the households.
+    employed = indicators.M_EMPLOYED
+    assert [x.number for x in listed(employed)] == [h["h1"].number]
+    assert sorted(x.number for x in listed(indicators.M_UNRECORDED)) == [h["h2"].number]
