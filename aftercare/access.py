@@ -8,7 +8,7 @@ county's HR bureau answers for employment (docs/domain.md §1 stage 9)."""
 
 from registry.models import HouseholdStage as S
 from registry.policy import Violation
-from workflows.acting import Refused, require_role
+from workflows.acting import AFTERCARE, Refused, acting_role, require_role
 
 RECORDING_ROLES = ("role_township_reviewer", "role_township_leader", "role_county_office", "role_county_hrss",
                    "role_village_clerk")
@@ -16,10 +16,16 @@ RECORDING_ROLES = ("role_township_reviewer", "role_township_leader", "role_count
 MOVED_IN = (S.MOVE_IN, S.DEMOLITION, S.FOLLOW_UP)
 
 
+def post_for(user, roles, household) -> str | None:
+    """The first of `roles` the user holds for 后扶 work on the household: over its area, or — for a
+    household resettled across counties — over its host site (workflows.acting.HOST_ACTS)."""
+    return acting_role(user, roles, household, act=AFTERCARE)
+
+
 def require_recorder(actor, household, what: str) -> str:
     """The post through which `actor` records `what` for the household; refuses a household that has
     not moved in (400)."""
-    role = require_role(actor, household, RECORDING_ROLES, what)
+    role = require_role(actor, household, RECORDING_ROLES, what, act=AFTERCARE)
     if household.stage not in MOVED_IN:
         raise Refused(Violation("not_moved_in", "stage", "该户尚未搬迁入住（或已清退），不能录入后续扶持信息。"))
     return role

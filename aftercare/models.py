@@ -59,6 +59,7 @@ class Channel(models.TextChoices):
 class EmploymentRecord(ImmutableModel):
     """One monthly update of one member's employment (就业台账). Never changed: the next month's
     update is a new row, so the ledger keeps every month."""
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
 
     household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
                                   related_name="employment_records")
@@ -97,6 +98,7 @@ class EmploymentRecord(ImmutableModel):
 
 class TrainingRecord(ImmutableModel):
     """A training a member attended (004: 劳动力必须全员培训)."""
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
 
     household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
                                   related_name="training_records")
@@ -128,6 +130,7 @@ class IncomeReport(ImmutableModel):
     """One quarter's income of one household (季度收入监测表, formats.md §3.2), in yuan, for the
     quarter alone; the year-to-date figures are sums over the year's quarters. A correction is a
     new version of the same quarter."""
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
 
     household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
                                   related_name="income_reports")
@@ -193,6 +196,7 @@ class LandUse(models.TextChoices):
 class SupportPlan(ImmutableModel):
     """A household's support plan (帮扶计划): its income channels, measures and the use of its land
     left behind. Each change is a new version; the latest is in force."""
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
 
     household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
                                   related_name="support_plans")
@@ -241,6 +245,7 @@ class ContinuityState(models.TextChoices):
 class ContinuityCheck(ImmutableModel):
     """One item of the continuity checklist confirmed (接续服务清单): what became of it, when, and who
     confirmed it. A later confirmation of the same item is a new row."""
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
 
     household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT,
                                   related_name="continuity_checks")
@@ -295,6 +300,7 @@ class Risk(models.Model):
     """A 防返贫 monitoring case (防返贫动态监测): raised by a rule or an official, worked by the 后扶专干
     and the 包保 cadre with measures, closed (风险消除) when the township approves. Its steps are
     write-once RiskSteps; the status here is what they add up to."""
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
 
     household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.PROTECT, related_name="risks")
     area_code = AreaCodeField("区划代码", db_index=True)

@@ -11,11 +11,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.scope import get_object_for, post_held
+from registry.scope import get_object_for
 from workflows.acting import Refused
 
 from . import risks
-from .access import RECORDING_ROLES
+from .access import RECORDING_ROLES, post_for
 from .forms import RiskStepForm, add_violations
 from .models import Risk, RiskStatus
 
@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 
 
 def visible_risks(user):
-    return Risk.objects.visible_to(user, VIEW)
+    return Risk.objects.visible_to(user, VIEW, hosted=True)
 
 
 @login_required
@@ -54,15 +54,15 @@ def risk_list(request):
 
 def _risk_for(user, pk):
     return get_object_for(user, Risk.objects.select_related("household", "household__village"), pk,
-                          view_perm=VIEW)
+                          view_perm=VIEW, hosted=True)
 
 
 def _context(request, risk, form=None, form_name=""):
     steps = list(risk.steps.select_related("actor"))
     household = risk.household
     worker = (request.user.pk == household.responsible_cadre_id
-              or post_held(request.user, RECORDING_ROLES, household.area_code) is not None)
-    decider = post_held(request.user, risks.CLOSING_ROLES, risk.area_code) is not None
+              or post_for(request.user, RECORDING_ROLES, household) is not None)
+    decider = post_for(request.user, risks.CLOSING_ROLES, household) is not None
     forms = {"measure": RiskStepForm(), "request_close": RiskStepForm(), "decide": RiskStepForm()}
     if form is not None:
         forms[form_name] = form

@@ -26,12 +26,11 @@ from audit.log import record
 from registry.models import Household
 from registry.models import HouseholdStage as S
 from registry.policy import Violation
-from registry.scope import post_held
 from workflows.acting import NotPermitted, Refused, check_visible, lock, lock_household, refuse
 from workflows.households.document_types.common import last_round_approvals
 
 from . import employment, income, support
-from .access import MOVED_IN, RECORDING_ROLES
+from .access import MOVED_IN, RECORDING_ROLES, post_for
 from .models import EmploymentRecord, EmploymentStatus, Risk, RiskRule, RiskStatus, RiskStep, RiskType
 
 # seed 001/002: the township decides (乡镇审核); its leader approves a risk's closing.
@@ -153,7 +152,7 @@ def raise_manually(*, actor, household, risk_type, detail, request=None) -> Risk
 def _require_worker(actor, household) -> None:
     """The 后扶专干's posts over the household, or its own 包保 cadre (seed 000's 包保 chain)."""
     check_visible(actor, household)
-    if actor.pk == household.responsible_cadre_id or post_held(actor, RECORDING_ROLES, household.area_code):
+    if actor.pk == household.responsible_cadre_id or post_for(actor, RECORDING_ROLES, household):
         return
     refuse("wrong_role", "防返贫监测帮扶须由后扶专干、包保责任人或本辖区经办岗位办理。", cls=NotPermitted)
 
@@ -209,7 +208,7 @@ def decide_close(risk_pk, *, actor, approve: bool, text, request=None) -> Risk:
     """The township approves the closing (风险消除) or sends it back; not the official who asked."""
     with transaction.atomic():
         risk = _locked_risk(risk_pk, actor)
-        if post_held(actor, CLOSING_ROLES, risk.area_code) is None:
+        if post_for(actor, CLOSING_ROLES, risk.household) is None:
             refuse("wrong_role", "风险消除须由本乡镇分管领导批准。", cls=NotPermitted)
         if risk.status != RiskStatus.CLOSING:
             refuse("not_closing", "该风险未申请消除。" if risk.status == RiskStatus.OPEN else "该风险已消除。")

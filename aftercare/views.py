@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, AdminArea, AreaLevel, Household, Member
 from registry.scope import covers, get_household_for
-from workflows.acting import Refused, acting_role
+from workflows.acting import Refused
 
 from . import card as cards
 from . import employment, income, risks, support, workbook
-from .access import MOVED_IN, RECORDING_ROLES
+from .access import MOVED_IN, RECORDING_ROLES, post_for
 from .forms import (ContinuityForm, EmploymentForm, IncomeForm, IncomeUploadForm, PeriodForm, PlanForm, RiskForm,
                     TrainingForm, add_violations)
 from .models import EmploymentRecord, IncomeSource, Risk, TrainingRecord
@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 
 def _moved_in(user):
     members = Member.objects.filter(household=OuterRef("pk"))
-    return (Household.objects.visible_to(user).filter(stage__in=MOVED_IN)
+    return (Household.objects.visible_to(user, hosted=True).filter(stage__in=MOVED_IN)
             .annotate(has_labour=Exists(members.filter(labour_ability__in=LABOUR_WITH_ABILITY)),
                       has_job=Exists(members.filter(employment__in=EMPLOYED)))
             .select_related("village", "site", "follow_up_officer").prefetch_related("members"))
@@ -84,7 +84,7 @@ def _household_context(request, household, **forms):
             "-month", "-id"):
         history[entry.member_id].append(entry)
     year = _year(request)
-    may_record = household.stage in MOVED_IN and acting_role(request.user, RECORDING_ROLES, household) is not None
+    may_record = household.stage in MOVED_IN and post_for(request.user, RECORDING_ROLES, household) is not None
     return {
         "household": household,
         "members": [{"member": m, "labour": m in labour, "current": current.get(m.pk),
@@ -138,7 +138,7 @@ def _year(request) -> int:
 @login_required
 @require_GET
 def household_page(request, pk):
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     if household.stage not in MOVED_IN:
         messages.info(request, "该户尚未搬迁入住，入住后开始后续扶持。")
     return render(request, "aftercare/household.html", _household_context(request, household))
@@ -162,7 +162,7 @@ def _refused(request, household, exc, form_name, form):
 def _member_entry(request, pk, form_class, form_name, record, done):
     """A form about one member with labour: parse, let the service decide, re-render with the
     reasons (400) or go back to the household's page with `done(member, entry)` as the message."""
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     labour = [m for m in household.members.all() if employment.has_labour(m)]
     form = form_class(request.POST, members=labour)
     if not form.is_valid():
@@ -198,7 +198,7 @@ def training_new(request, pk):
 @login_required
 @require_POST
 def income_new(request, pk):
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     form = IncomeForm(request.POST)
     if not form.is_valid():
         return render(request, "aftercare/household.html",
@@ -223,7 +223,7 @@ def income_new(request, pk):
 @login_required
 @require_POST
 def card_print(request, pk):
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     year = _posted_year(request)
     try:
         version = cards.print_card(actor=request.user, household=household, year=year, request=request)
@@ -355,7 +355,7 @@ def income_template(request, code):
 @login_required
 @require_POST
 def plan_new(request, pk):
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     form = PlanForm(request.POST)
     if not form.is_valid():
         return render(request, "aftercare/household.html", _household_context(request, household, plan_form=form),
@@ -374,7 +374,7 @@ def plan_new(request, pk):
 @login_required
 @require_POST
 def continuity_new(request, pk):
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     form = ContinuityForm(request.POST)
     if not form.is_valid():
         return render(request, "aftercare/household.html",
@@ -393,7 +393,7 @@ def continuity_new(request, pk):
 @require_POST
 def risk_new(request, pk):
     """A risk an official identifies (因病, 因灾 …) from the household's 后扶 page."""
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     form = RiskForm(request.POST)
     if form.is_valid():
         try:

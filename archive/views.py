@@ -14,6 +14,7 @@ from documents.spreadsheets import append_row
 from registry.models import AdminArea, AreaLevel, Household, ResettlementSite
 from registry.scope import area_q, covers, get_household_for, get_site_for
 
+from . import crossrefs
 from .access import HOUSEHOLD_VIEW, get_file_for, get_item_for, visible_files
 from .catalogue import catalogue_pdf, volumes_of
 from .completeness import report as completeness_report
@@ -57,6 +58,8 @@ def index(request: HttpRequest) -> HttpResponse:
     writable = set(AdminArea.objects.filter(area_q(request.user, ADD_DOCUMENT, field="code"))
                    .values_list("code", flat=True))
     rows = [{**tree[code], "depth": _depth(code), "can_generate": code in writable} for code in sorted(tree)]
+    for site_id, entries in crossrefs.hosted_at(sites).items():  # 跨县安置户: files kept by the home county
+        sites[site_id]["hosted"] = entries
     return render(request, "archive/index.html", {"rows": rows, "orphans": orphans, "sites": list(sites.values()),
                                                   "writable": writable})
 
@@ -98,6 +101,8 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
         village = AdminArea.objects.filter(code=archive_file.area_code).first()
     return render(request, "archive/file_detail.html", {
         "file": archive_file, "items": items, "volumes": range(1, volumes_of(archive_file) + 1), "village": village,
+        "placed_away": crossrefs.placed_away(archive_file.household_id),
+        "hosted": crossrefs.hosted_at([archive_file.site_id]).get(archive_file.site_id, []) if archive_file.site_id else [],
     })
 
 

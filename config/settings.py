@@ -243,6 +243,10 @@ POLICY_NOTICE_MIN_DAYS = env.int("POLICY_NOTICE_MIN_DAYS", default=7)  # 公示 
 # 村民委员会组织法 art. 26: two thirds present; a majority of those present decides.
 POLICY_QUORUM_NUMERATOR = env.int("POLICY_QUORUM_NUMERATOR", default=2)
 POLICY_QUORUM_DENOMINATOR = env.int("POLICY_QUORUM_DENOMINATOR", default=3)
+# Resettlement across counties (跨县安置, issue 20 item 6): the provinces (2-digit codes, e.g. "52")
+# whose policy lets a household of one county be resettled at a site of another county of the same
+# province, once both counties' resettlement offices approve (registry/placements.py). Default: none.
+POLICY_CROSS_COUNTY_PROVINCES = env.list("POLICY_CROSS_COUNTY_PROVINCES", default=[])
 
 # Days a household may stay in a stage before it shows as overdue, per stage code; the stage
 # table's defaults apply to stages not named. E.g. WORKFLOW_DEADLINE_DAYS='{"approval": 15}'.
@@ -395,11 +399,6 @@ CELERY_BEAT_SCHEDULE["supervision-integrity"] = {
 AFTERCARE_MONITORING_LINE = env.str("AFTERCARE_MONITORING_LINE", default="6000")
 # A member with labour and no job for this many months in a row raises a risk (因务工就业不稳).
 AFTERCARE_NO_JOB_MONTHS = env.int("AFTERCARE_NO_JOB_MONTHS", default=6)
-# The 防返贫 rules over every moved-in household, each night (aftercare.tasks; also `manage.py scan_risks`).
-from celery.schedules import crontab  # noqa: E402
-CELERY_BEAT_SCHEDULE["aftercare-scan-risks"] = {
-    "task": "aftercare.tasks.scan_risks", "schedule": crontab(hour=3, minute=0),
-}
 # The 防返贫 rules over every moved-in household, each night (aftercare.tasks; also `manage.py scan_risks`).
 from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE["aftercare-scan-risks"] = {

@@ -16,9 +16,11 @@ from django.db.models import Count
 from registry.models import (
     EMPLOYED,
     LABOUR_WITH_ABILITY,
+    CrossCountyPlacement,
     Household,
     HouseholdStage,
     Member,
+    PlacementStatus,
     RelocationReason,
     ResettlementMode,
 )
@@ -141,9 +143,31 @@ def check_resettlement_mode(household) -> list[Violation]:
         found.append(Violation("site_not_allowed", "site", "分散安置的搬迁户不应选择集中安置点。"))
     if household.site_id and household.village_id and not household.village.code.startswith(
         household.site.area_code[:6]
-    ):
-        found.append(Violation("site_other_county", "site", "所选安置点不在本县。"))
+    ) and not cross_county_approved(household, household.site):
+        found.append(Violation("site_other_county", "site",
+                               "所选安置点不在本县：跨县安置须本省允许，并经迁出县和迁入县搬迁办批准。"))
     return found
+
+
+def cross_county_allowed(home_code: str, host_code: str) -> list[Violation]:
+    """Whether the province's policy lets a household of `home_code` be resettled at a site of
+    `host_code` (another county of the same province; POLICY_CROSS_COUNTY_PROVINCES)."""
+    if home_code[:6] == host_code[:6]:
+        return [Violation("same_county", "site", "所选安置点在本县，按本县集中安置办理，无需跨县审批。")]
+    if home_code[:2] != host_code[:2]:
+        return [Violation("other_province", "site", "不能跨省安置：迁入县须与迁出县同属一省。")]
+    if home_code[:2] not in set(settings.POLICY_CROSS_COUNTY_PROVINCES):
+        return [Violation("cross_county_closed", "site", "本省未开放跨县安置。")]
+    return []
+
+
+def cross_county_approved(household, site) -> bool:
+    """A site of another county is the household's only with both counties' approval on record
+    (registry.models.CrossCountyPlacement, approved, for this very site) where the province allows it."""
+    if household.pk is None or site is None or cross_county_allowed(household.village.code, site.area_code):
+        return False
+    return CrossCountyPlacement.objects.filter(household_id=household.pk, site_id=site.pk,
+                                               status=PlacementStatus.APPROVED).exists()
 
 
 def site_occupancy(site, *, excluding=None) -> tuple[int, int]:

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from audit.log import record
 from registry.reads import record_auditor_read
-from registry import editing, policy
+from registry import editing, placements, policy
 from registry.forms import HouseholdSearchForm
 from registry.idnumbers import mask_id_number
 from registry.models import Household, Member, Relation, ResettlementSite
-from registry.scope import get_household_for, get_site_for, roles_and_areas
+from registry.scope import get_household_for, get_site_for, post_held, roles_and_areas
 
 PAGE_SIZE = 50
 
@@ -78,7 +78,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_detail(request: HttpRequest, pk) -> HttpResponse:
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     record_auditor_read(request, household, "household.view")
     members = list(household.members.all())
     violations = policy.check_household(household, members)
@@ -95,6 +95,10 @@ def household_detail(request: HttpRequest, pk) -> HttpResponse:
         "can_edit": editing.registry_editable(household.stage) and user.has_perm("registry.change_household",
                                                                                  household),
         "can_admin": user.is_superuser,
+        # 跨县安置 (registry/placements.py): the requests of this household, and the way to ask.
+        "placements": household.cross_county_placements.select_related("site", "site__area"),
+        "can_request_cross_county": (household.stage not in placements.SETTLED
+                                     and post_held(user, placements.REQUEST_ROLES, household.area_code) is not None),
     })
 
 

@@ -32,6 +32,7 @@ DETAIL_LABELS = {
     "changes": "变更", "values": "登记内容", "before": "变更前", "after": "变更后", "added": "新增",
     "removed": "移除", "id": "编号", "id_number": "身份证号", "member": "家庭成员", "members": "家庭成员",
     "household": "搬迁户", "households": "搬迁户", "site": "安置点", "sites": "安置点", "site_code": "安置点编号",
+    "placement": "跨县安置申请", "host_county": "迁入县", "mode": "安置方式",
     "handover_site": "交付安置点", "unit": "安置房", "allocated_on": "分配日期", "persons": "人数",
     "area": "面积", "village": "村", "code": "编码", "user": "用户", "username": "用户名",
     # meetings, notices, objections

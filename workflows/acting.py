@@ -17,7 +17,7 @@ from registry.models import Household, ResettlementSite
 from registry.people import display_name
 from registry.policy import Violation
 from registry.roles import ROLES
-from registry.scope import post_held
+from registry.scope import host_area_of, host_post_held, post_held
 from workflows.models.households import Decision
 from workflows.models.sites import SiteProject
 
@@ -96,17 +96,34 @@ def check_visible(actor, case, view_perm=VIEW_HOUSEHOLD, what="搬迁户"):
         refuse("out_of_scope", f"未找到该{what}，或不在您的管辖范围内。", cls=OutOfScope)
 
 
-def acting_role(actor, roles, case) -> str | None:
+# Resettlement across counties (跨县安置, registry/placements.py): once both counties approved, these
+# acts on the household belong to the posts serving its host site in county B — 分房, the 入住
+# confirmation at B's site and 后扶 (aftercare's records, risks) — and to them only; every other act
+# stays with county A's posts over the household's own area (A keeps the case up to 入住, and its
+# 拆旧复垦 at home). Reading is registry.scope's `hosted_q`.
+UNIT_ALLOCATION = "unit_allocation"
+AFTERCARE = "aftercare"
+HOST_ACTS = frozenset({"move_in_confirmation", UNIT_ALLOCATION, AFTERCARE})
+
+
+def acting_role(actor, roles, case, *, act: str | None = None) -> str | None:
     """The first of `roles` the actor holds through a grant covering the case (superusers too
-    need a grant: approving is a post's act, not an administrator's)."""
+    need a grant: approving is a post's act, not an administrator's). `act` (a step code or one of
+    HOST_ACTS) names the act: for a household resettled across counties a host act is asked of the
+    posts over the host site instead."""
+    if act in HOST_ACTS and isinstance(case, Household):
+        host = host_area_of(case)
+        if host is not None:
+            return host_post_held(actor, roles, host)
     return post_held(actor, roles, case.area_code)
 
 
-def require_role(actor, case, roles, what: str, *, view_perm=VIEW_HOUSEHOLD, case_word="搬迁户") -> str:
+def require_role(actor, case, roles, what: str, *, view_perm=VIEW_HOUSEHOLD, case_word="搬迁户",
+                 act: str | None = None) -> str:
     """The post through which the actor may do `what` on a household or a site (404 when the case
-    is out of their scope, 403 when they hold none of `roles` there)."""
+    is out of their scope, 403 when they hold none of `roles` there; `act` as in `acting_role`)."""
     check_visible(actor, case, view_perm, case_word)
-    role = acting_role(actor, roles, case)
+    role = acting_role(actor, roles, case, act=act)
     if role is None:
         refuse("wrong_role", wrong_role_message(roles, what), cls=NotPermitted)
     return role

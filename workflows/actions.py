@@ -63,7 +63,7 @@ def _open_steps(user, case, stage, done) -> list:
     if stage is None:
         return []
     return [step for index, step in enumerate(stage.steps)
-            if step.code not in done and acting.acting_role(user, step.roles, case) is not None
+            if step.code not in done and acting.acting_role(user, step.roles, case, act=step.code) is not None
             and (stage.joint or all(s.code in done for s in stage.steps[:index]))]
 
 

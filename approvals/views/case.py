@@ -136,7 +136,8 @@ def _opinion_step_label(code):
 
 def _documents(user, household):
     return (Document.objects.filter(Q(household=household) | Q(households=household))
-            .filter(area_q(user, READ_HOUSEHOLD)).distinct().prefetch_related("versions").order_by("-id"))
+            .filter(area_q(user, READ_HOUSEHOLD, household="household")).distinct().prefetch_related("versions")
+            .order_by("-id"))
 
 
 def _context(request, household, *, bound=None, bound_request=None, bound_decision=None):
@@ -168,7 +169,7 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
         "removal": _removal(request, household, available, bound_request, bound_decision),
         "timeline": _timeline(household),
         "documents": _documents(user, household),
-        "evidence": Evidence.objects.filter(household=household).filter(area_q(user, READ_HOUSEHOLD))
+        "evidence": Evidence.objects.filter(household=household).filter(area_q(user, READ_HOUSEHOLD, household="household"))
         .select_related("uploaded_by").order_by("stage", "-uploaded_at"),
         "can_upload": user.has_perm(ADD_EVIDENCE, household),
         "can_generate": user.has_perm(ADD_DOCUMENT, household),
@@ -196,7 +197,7 @@ def _for_signing(household):
 def print_for_signing(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
     """Print a form of the case's current stage for signing (once: later prints are versions of it,
     made on its page or when the stage is left); its signed scan is then uploaded as evidence."""
-    household = get_household_for(request.user, pk, ADD_DOCUMENT)
+    household = get_household_for(request.user, pk, ADD_DOCUMENT, hosted=True)
     if doc_type not in [f.code for f in _for_signing(household)]:
         raise Http404("该户当前阶段没有此待签文书。")
     printed = Document.objects.filter(household=household, doc_type=doc_type).first()
@@ -214,7 +215,7 @@ def print_for_signing(request: HttpRequest, pk: int, doc_type: str) -> HttpRespo
 @never_cache
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     record_auditor_read(request, household, "household.view")
     return render(request, "approvals/case.html", _context(request, household))
 
@@ -245,7 +246,7 @@ def _refused(request, household, exc, **bound):
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_household_for(request.user, pk)
+    household = get_household_for(request.user, pk, hosted=True)
     step = request.POST.get("step_code", "")
     fields = service.STEP_FIELDS.get(step, set())
     form = DecisionForm(request.POST, step_fields=fields, prefix=step,

@@ -65,7 +65,7 @@ def stage_kinds(household) -> tuple[list[tuple[str, str]], list[str]]:
 
 @login_required
 def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_household_for(request.user, pk, ADD_EVIDENCE)
+    household = get_household_for(request.user, pk, ADD_EVIDENCE, hosted=True)
     kinds, missing = stage_kinds(household)
     initial = {"kind": request.GET.get("kind") or (missing[0] if missing else "")}
     form = CaseEvidenceForm(request.POST or None, request.FILES or None, kinds=kinds, initial=initial)

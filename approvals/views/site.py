@@ -169,7 +169,7 @@ def _context(request, site, bound=None, entry_bound=None):
     reports = list(site.progress_reports.select_related("reported_by").order_by("reported_on", "id"))
     stage = site_stages.stage(site.stage)
     due = project.stage_entered_at + datetime.timedelta(days=stage.deadline_days) if stage else None
-    in_site = Household.objects.visible_to(user).filter(site=site)
+    in_site = Household.objects.visible_to(user, hosted=True).filter(site=site)  # 跨县安置户 too
     households = list(household_rows(in_site)[:20])
     by_stage = Counter(dict(in_site.order_by().values_list("stage").annotate(n=Count("id"))))
     step_forms, tasks = _step_forms(request, site, project, bound)

@@ -12,6 +12,7 @@ from .immutable import ImmutableModel, write_once_triggers
 
 class Document(ImmutableModel):
     """One official document (公文/表格) with its 文号. Its content lives in its versions."""
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
 
     doc_type = models.CharField("文书类型", max_length=32, db_index=True)
     title = models.CharField("标题", max_length=200)
@@ -76,6 +77,7 @@ class DocumentHousehold(ImmutableModel):
 
 class DocumentVersion(ImmutableModel):
     """One rendered PDF, stored once. Regeneration adds a version; none is ever replaced."""
+    SCOPE_HOUSEHOLD = "document__household"  # registry.scope: the household these rows belong to (跨县安置)
 
     document = models.ForeignKey(Document, verbose_name="文书", on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveSmallIntegerField("版本号")

@@ -71,6 +71,7 @@ WITHDRAWAL_FIELDS = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
 
 
 class Evidence(models.Model):
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
     household = models.ForeignKey(
         Household, verbose_name="搬迁户", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
     )

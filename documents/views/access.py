@@ -19,16 +19,16 @@ def _is_site(model, pk) -> bool:
 
 def get_evidence_for(user, pk, perm: str | None = None) -> Evidence:
     qs = Evidence.objects.select_related("household", "site", "uploaded_by", "withdrawn_by", "corrects")
-    return get_object_for(user, qs, pk, perm, view_perm=read_perm(is_site=_is_site(Evidence, pk)))
+    return get_object_for(user, qs, pk, perm, view_perm=read_perm(is_site=_is_site(Evidence, pk)), hosted=True)
 
 
 def get_document_for(user, pk, perm: str | None = None) -> Document:
     qs = Document.objects.select_related("household", "site")
-    return get_object_for(user, qs, pk, perm, view_perm=read_perm(is_site=_is_site(Document, pk)))
+    return get_object_for(user, qs, pk, perm, view_perm=read_perm(is_site=_is_site(Document, pk)), hosted=True)
 
 
 def get_version_for(user, pk) -> DocumentVersion:
     document_id = DocumentVersion.objects.filter(pk=pk).values_list("document_id", flat=True).first()
     is_site = document_id is not None and _is_site(Document, document_id)
     return get_object_for(user, DocumentVersion.objects.select_related("document"), pk,
-                          view_perm=read_perm(is_site=is_site))
+                          view_perm=read_perm(is_site=is_site), hosted=True)

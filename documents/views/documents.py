@@ -28,9 +28,10 @@ def _errors(exc: ValidationError) -> str:
 
 @login_required
 def household_documents(request: HttpRequest, household_pk: int) -> HttpResponse:
-    household = get_household_for(request.user, household_pk)
+    household = get_household_for(request.user, household_pk, hosted=True)
     record_auditor_read(request, household, "household.view", {"page": "documents"})
-    documents = (Document.objects.filter(households=household).filter(area_q(request.user, READ_HOUSEHOLD))
+    documents = (Document.objects.filter(households=household)
+                 .filter(area_q(request.user, READ_HOUSEHOLD, household="household"))
                  .prefetch_related("versions").order_by("-id"))
     return render(request, "documents/web/household_documents.html", {
         "household": household,

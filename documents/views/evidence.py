@@ -63,7 +63,7 @@ def _upload(request, client_names, *, household_pk=None, site_pk=None):
     if is_site:
         subject = get_site_for(request.user, site_pk, perm)
     else:
-        subject = get_household_for(request.user, household_pk, perm)
+        subject = get_household_for(request.user, household_pk, perm, hosted=True)
     form = EvidenceUploadForm(request.POST or None, request.FILES or None, is_site=is_site)
     if request.method == "POST":
         if len(client_names) > 1:
@@ -89,7 +89,8 @@ def _upload(request, client_names, *, household_pk=None, site_pk=None):
                 messages.success(request, "证据已上传并登记。")
                 return redirect("documents:evidence_detail", pk=item.pk)
     items = (Evidence.objects.filter(**({"site": subject} if is_site else {"household": subject}))
-             .filter(area_q(request.user, read_perm(is_site=is_site))).select_related("uploaded_by"))
+             .filter(area_q(request.user, read_perm(is_site=is_site), household=None if is_site else "household"))
+             .select_related("uploaded_by"))
     status = 400 if request.method == "POST" else 200
     return render(request, "documents/web/evidence_upload.html",
                   {"form": form, "subject": subject, "is_site": is_site, "items": items}, status=status)

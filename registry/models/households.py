@@ -62,6 +62,7 @@ phone_validator = RegexValidator(
 
 
 class Household(models.Model):
+    SCOPE_HOUSEHOLD = "pk"  # registry.scope: the household these rows belong to (跨县安置)
     number = models.CharField(
         "户编号", max_length=16, unique=True, help_text="村级区划代码（12位）+ 4位顺序号；不得使用身份证号。"
     )
@@ -194,6 +195,7 @@ class Sex(models.TextChoices):
 
 
 class Member(models.Model):
+    SCOPE_HOUSEHOLD = "household"  # registry.scope: the household these rows belong to (跨县安置)
     household = models.ForeignKey(Household, verbose_name="搬迁户", on_delete=models.CASCADE, related_name="members")
     name = models.CharField("姓名", max_length=50)
     # SM4-GCM ciphertext; the clear number never reaches the database (docs/architecture.md decision 8).

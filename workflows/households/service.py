@@ -120,7 +120,7 @@ def decide(household_id, *, step: str, actor, decision: str, opinion: str = "", 
             refuse("not_current_step",
                    f"该户当前处于“{S(household.stage).label}”阶段，不能办理此环节。")
         step_def = stage.step(step)
-        role = require_role(actor, household, step_def.roles, step_def.label)
+        role = require_role(actor, household, step_def.roles, step_def.label, act=step_def.code)
 
         done = conditions.approved_steps(household)
         task = flowsync.open_task(household, step)

@@ -18,7 +18,15 @@ from documents.models import EvidenceKind
 from registry import policy, siting
 from registry.models import Household, HouseholdStage, ResettlementMode
 from registry.policy import Violation
-from workflows.acting import AlreadyHandled, Refused, lock_household, lock_site, refuse, require_role
+from workflows.acting import (
+    UNIT_ALLOCATION,
+    AlreadyHandled,
+    Refused,
+    lock_household,
+    lock_site,
+    refuse,
+    require_role,
+)
 from workflows.models.sites import AllocationMethod, UnitAllocation
 from workflows.sites import stages as site_stages
 
@@ -81,7 +89,7 @@ def allocate_unit(household_id, *, actor, unit: str, method: str, allocated_on: 
     with transaction.atomic():
         site = lock_site(site_id) if site_id else None
         household = lock_household(household_id)
-        role = require_role(actor, household, site_stages.ALLOCATION_ROLES, "分房登记")
+        role = require_role(actor, household, site_stages.ALLOCATION_ROLES, "分房登记", act=UNIT_ALLOCATION)
         if site is None or household.site_id != site.pk or household.resettlement_mode != ResettlementMode.CENTRALISED:
             refuse("not_at_site", "只有已安排集中安置点的搬迁户才能分房。")
         if household.stage == HouseholdStage.REMOVED:
