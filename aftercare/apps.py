@@ -16,3 +16,9 @@ class AftercareConfig(AppConfig):
         from .card import follow_up_card_records
 
         follow_up.set_records_provider(follow_up_card_records)
+        # The hazard photos are re-hashed with the documents and evidence (documents/fixity.py).
+        from documents import fixity
+
+        from .hazards import STORAGE_PREFIX, photo_rows
+
+        fixity.register_source("隐患照片", STORAGE_PREFIX, photo_rows)

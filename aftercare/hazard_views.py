@@ -10,9 +10,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.log import record
 from documents import storage
 from registry.scope import get_object_for, get_site_for
 from workflows.acting import Refused
+from workflows.models.sites import SiteProject
 
 from . import hazards
 from .forms import HazardCloseForm, HazardForm, HazardPlanForm, add_violations
@@ -26,6 +28,8 @@ def _page(request, site, status=200, **forms):
              .order_by("-found_on", "-id"))
     return render(request, "aftercare/site_safety.html", {
         "site": site, "hazards": items,
+        # 一人、一图、一表、一中心 (001): the site's leading industry, service centre and 后扶专干.
+        "project": SiteProject.objects.select_related("follow_up_officer").filter(site=site).first(),
         "hazard_form": forms.get("hazard_form") or HazardForm(),
         "plan_form": forms.get("plan_form") or HazardPlanForm(),
         "close_form": forms.get("close_form") or HazardCloseForm(),
@@ -92,5 +96,10 @@ def hazard_close(request, pk):
 @login_required
 @require_GET
 def hazard_photo(request, pk):
-    photo = get_object_for(request.user, HazardPhoto.objects.all(), pk, view_perm=VIEW_SITE)
+    """A hazard photo, opened through the site's scope; each download is an audit event on the site."""
+    photo = get_object_for(request.user, HazardPhoto.objects.select_related("step__hazard__site"), pk,
+                           view_perm=VIEW_SITE)
+    hazard = photo.step.hazard
+    record(request.user, "aftercare.hazard_photo_download", hazard.site,
+           {"hazard": hazard.pk, "original_name": photo.original_name, "sha256": photo.sha256}, request)
     return FileResponse(storage.open_stored(photo.storage_name), content_type=photo.content_type)

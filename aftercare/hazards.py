@@ -41,6 +41,15 @@ def _inspect(photos) -> list:
     return inspected
 
 
+def photo_rows():
+    """Every hazard photo for documents' fixity check (`manage.py verify_storage`, the integrity
+    page): (storage name, size, SHA-256, SM3, None) — the hazard's audit event names its photos but
+    holds no hashes, so only the file is held against its row."""
+    fields = ("storage_name", "size", "sha256", "sm3")
+    for name, size, sha256, sm3 in HazardPhoto.objects.values_list(*fields).order_by("pk").iterator(chunk_size=2000):
+        yield name, size, sha256, sm3, None
+
+
 def _step(hazard, action, actor, text, inspected, written, request, event, data) -> HazardStep:
     step = HazardStep.objects.create(hazard=hazard, area_code=hazard.area_code, action=action, text=text, actor=actor)
     names = []

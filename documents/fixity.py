@@ -1,4 +1,5 @@
-"""Fixity check: re-hash every stored document and evidence file against its record.
+"""Fixity check: re-hash every stored document and evidence file (and the files other floors
+register here: aftercare's hazard photos) against its record.
 
 altered    — the file's size, SHA-256 or SM3 differs from what was recorded at ingest, or the
              record's hashes differ from those its upload or generation event holds in the audit
@@ -54,12 +55,31 @@ def _recorded_hashes(model) -> dict[str, tuple[str, str]]:
     return found
 
 
+# Files other floors keep in the same store, hashed at ingest the same way (aftercare's hazard
+# photos under hazards/), are plugged in at start-up from their apps.py — documents imports nothing
+# above it: (label, storage prefix, rows) where rows() yields (storage name, size, sha256, sm3,
+# the hashes the ingest event holds or None).
+_SOURCES: list[tuple[str, str, object]] = []
+
+
+def register_source(label: str, prefix: str, rows) -> None:
+    if all(prefix != known for _, known, _ in _SOURCES):
+        _SOURCES.append((label, prefix, rows))
+
+
+def managed_prefixes() -> tuple[str, ...]:
+    return tuple(storage.MANAGED_PREFIXES) + tuple(prefix for _, prefix, _ in _SOURCES)
+
+
 def _records():
     fields = ("pk", "storage_name", "size", "sha256", "sm3")
     for model, label in ((DocumentVersion, "文书"), (Evidence, "证据")):
         recorded = _recorded_hashes(model)
         for pk, name, size, sha256, sm3 in model.objects.values_list(*fields).order_by("pk").iterator(chunk_size=2000):
             yield label, name, size, sha256, sm3, recorded.get(str(pk))
+    for label, _, rows in _SOURCES:
+        for name, size, sha256, sm3, recorded in rows():
+            yield label, name, size, sha256, sm3, recorded
 
 
 def check_storage() -> Report:
@@ -87,7 +107,7 @@ def check_storage() -> Report:
             differences.append(f"SM3 {sm3[:12]}… → {actual.sm3[:12]}…")
         if differences:
             report.problems.append(Problem(ALTERED, name, f"{label}：" + "；".join(differences)))
-    for prefix in storage.MANAGED_PREFIXES:
+    for prefix in managed_prefixes():
         for name in storage.walk(prefix):
             if name not in known:
                 report.problems.append(Problem(UNEXPECTED, name, "存储中有此文件，但没有任何记录"))

@@ -158,6 +158,7 @@ ACTION_LABELS = {
     "aftercare.hazard_file": "登记安置点隐患",
     "aftercare.hazard_plan": "制定隐患整改方案",
     "aftercare.hazard_close": "隐患整改销号",
+    "aftercare.hazard_photo_download": "下载隐患照片",
 }
 
 
