@@ -140,3 +140,24 @@ def test_the_cockpit_counts_the_open_escalations_of_its_area(login, program, are
     page = login("county_office").get(reverse("home")).content.decode()
     assert "乡镇分管领导 1 件，县易地扶贫搬迁办公室 1 件" in page  # resolved and other-county ones left out
     assert reverse("notifications:escalations") in page
+
+
+@pytest.mark.parametrize("name", ["county_office", "reviewer", "clerk_a", "auditor"])
+def test_the_monitoring_pages_are_in_the_main_navigation_of_the_posts_that_read_households(login, program, name):
+    client = login(name)
+    nav = re.search(r'<nav class="main-nav".*?</nav>', client.get(reverse("home")).content.decode(), re.S).group(0)
+    assert f'href="{reverse("monitoring:reports")}">统计</a>' in nav
+    page = client.get(reverse("monitoring:reports")).content.decode()
+    nav = re.search(r'<nav class="main-nav".*?</nav>', page, re.S).group(0)
+    assert 'aria-current="page">统计</a>' in nav
+    tabs = re.search(r'<nav class="monitor-tabs.*?</nav>', page, re.S).group(0)
+    for url_name, label in (("monitoring:rankings", "排名"), ("monitoring:ledgers", "台账导出"),
+                            ("monitoring:definitions", "指标口径")):
+        assert reverse(url_name) in tabs and label in tabs
+        assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_an_official_without_posts_has_no_monitoring_link(client, django_user_model):
+    user = django_user_model.objects.create_user("nobody", password="pw-for-tests-1")
+    client.force_login(user, backend=MODEL_BACKEND)
+    assert ">统计</a>" not in client.get(reverse("home")).content.decode()
