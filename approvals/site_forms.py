@@ -10,28 +10,11 @@ and filed into the evidence store in the same transaction as the entry.
 from django import forms
 from django.utils import timezone
 
+from documents.forms import MultipleFileField, MultipleFileInput  # noqa: F401  (the site forms' photos)
 from workflows.models import FundSource, Milestone, SelfFundKind, SelfFundPurpose
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 MAX_PHOTOS = 6
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several photos in one input (the browser's multiple file choice)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 def _money_text(value: str) -> str:

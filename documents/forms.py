@@ -1,21 +1,48 @@
 from django import forms
 
-from registry.models import HouseholdStage, SiteStage
+from .evidence.batch import ACCEPT, MAX_FILES
 
-from .models import EvidenceKind
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the browser's multiple file choice)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
 
 
 class EvidenceUploadForm(forms.Form):
-    stage = forms.ChoiceField(label="阶段")
-    kind = forms.ChoiceField(label="证据类型", choices=EvidenceKind.choices)
-    description = forms.CharField(label="说明", max_length=200, required=False)
-    # Empty files are refused by the evidence validation, with its own message.
-    file = forms.FileField(label="文件（JPEG、PNG 或 PDF）", allow_empty_file=True,
-                           error_messages={"required": "请选择要上传的文件。"})
+    """Evidence for a case or a site at its current stage: the kind (those the stage asks for
+    first), several files at once, a note. The pages file each file on its own (evidence.batch)."""
 
-    def __init__(self, *args, is_site: bool = False, **kwargs):
+    kind = forms.ChoiceField(label="材料类型", error_messages={"required": "请选择材料类型。",
+                                                               "invalid_choice": "请从列表中选择材料类型。"})
+    # Empty files are refused by the evidence validation, with its own message.
+    file = MultipleFileField(label="文件（可多选；JPEG、PNG 或 PDF）", allow_empty_file=True, required=False,
+                             widget=MultipleFileInput(attrs={"accept": ACCEPT}))
+    description = forms.CharField(label="说明（可不填）", max_length=200, required=False)
+
+    def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = (SiteStage if is_site else HouseholdStage).choices
+        self.fields["kind"].choices = [("", "请选择"), *kinds]
+
+    def clean_file(self):
+        files = self.cleaned_data["file"]
+        if not files:
+            raise forms.ValidationError("请选择要上传的文件（可一次选择多个）。")
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(f"一次最多上传{MAX_FILES}个文件，本次选择了{len(files)}个。")
+        return files
 
 
 class ReasonForm(forms.Form):

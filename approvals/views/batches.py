@@ -147,8 +147,12 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, message)
         if status == 200:
             status = 400
+    # A browser cannot re-fill a file input: the page names the files chosen, which were not kept
+    # (nothing is held on the server between two posts), and asks for them again; all else typed stays.
+    reselect = [(form.fields[k].label, f.name) for k in ("meeting_minutes_scan", "sign_in_sheet")
+                for f in request.FILES.getlist(k)] if status >= 400 else []
     return render(request, "approvals/meeting_new.html", {
-        "villages": villages, "village": village, "form": form, "rows": rows,
+        "villages": villages, "village": village, "form": form, "rows": rows, "reselect": reselect,
     }, status=status)
 
 

@@ -62,6 +62,10 @@ def test_a_meeting_without_quorum_keeps_what_was_typed(officials, in_review, log
     body = response.content.decode()
     assert "未达到应到人数的2/3" in body and "村小学教室" in body and 'value="18"' in body
     assert fresh(in_review).stage == S.REVIEW
+    # The files chosen cannot come back into the inputs: the page names them and asks for them again.
+    assert "浏览器不能保留已选择的文件" in body
+    assert "评议会议记录扫描件：minutes.png" in body and "会议签到表：sign.png" in body
+    assert "data-vote-check" in body  # the sums are checked in the browser before the files are sent
 
 
 def test_only_a_village_head_records_meetings(officials, in_review, login):

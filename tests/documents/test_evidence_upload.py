@@ -134,3 +134,50 @@ def test_posts_acting_in_the_lifecycle_may_upload(client, cast, family_a):
         client.force_login(cast[name], backend=MODEL_BACKEND)
         assert upload(client, family_a, "photo.jpg", files.jpeg()).status_code == 302
     assert Evidence.objects.count() == 2
+
+
+# Several files in one upload (issue 14 item 7): each filed on its own, a refused one named with
+# its reason and the others kept; the kinds the stage asks for come first; the page returns.
+def test_several_files_are_filed_each_on_its_own_and_a_refused_one_is_named(clerk, family_a):
+    url = reverse("documents:evidence_household", args=[family_a.pk])
+    response = clerk.post(url, {"kind": "current_house_photo", "description": "东侧与西侧", "file": [
+        SimpleUploadedFile("东侧.jpg", files.jpeg()), SimpleUploadedFile("假照片.jpg", files.HTML),
+        SimpleUploadedFile("西侧.png", files.png())]})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "已登记2个文件（现住房照片）" in page
+    assert "假照片.jpg：不支持的文件类型" in page and "其余文件已登记" in page
+    kept = Evidence.objects.order_by("original_name")
+    assert [e.original_name for e in kept] == ["东侧.jpg", "西侧.png"]
+    assert {(e.stage, e.kind, e.description) for e in kept} == {("apply", "current_house_photo", "东侧与西侧")}
+    assert 'name="description" value="东侧与西侧"' in page  # what was typed stays
+    assert AuditEvent.objects.filter(action="evidence.upload").count() == 2
+
+
+def test_all_kept_returns_where_the_page_was_opened_from(clerk, family_a):
+    url = reverse("documents:evidence_household", args=[family_a.pk])
+    back = reverse("approvals:case", args=[family_a.pk])
+    response = clerk.post(url, {"kind": "hukou_scan", "next": back, "file": [
+        SimpleUploadedFile("户口簿1.jpg", files.jpeg()), SimpleUploadedFile("户口簿2.jpg", files.jpeg())]})
+    assert response.status_code == 302 and response["Location"] == back
+    assert Evidence.objects.filter(kind="hukou_scan", stage="apply").count() == 2
+    response = clerk.post(url, {"kind": "hukou_scan", "next": "https://example.com/",
+                                "file": SimpleUploadedFile("户口簿3.jpg", files.jpeg())})
+    assert response["Location"] == reverse("documents:evidence_detail", args=[Evidence.objects.latest("id").pk])
+
+
+def test_the_kinds_the_stage_asks_for_come_first_and_no_stage_is_asked(clerk, family_a):
+    page = clerk.get(reverse("documents:evidence_household", args=[family_a.pk])).content.decode()
+    assert '<optgroup label="本阶段所需材料">' in page and '<optgroup label="其他材料类型">' in page
+    asked = page.split('<optgroup label="本阶段所需材料">')[1].split("</optgroup>")[0]
+    assert "户口簿扫描件（缺）" in asked and "现住房照片（缺）" in asked
+    assert 'name="stage"' not in page and 'capture="environment"' in page and "multiple" in page
+    assert "返回案件" in page
+
+
+def test_more_than_ten_files_are_refused_and_nothing_is_stored(clerk, family_a):
+    url = reverse("documents:evidence_household", args=[family_a.pk])
+    response = clerk.post(url, {"kind": "current_house_photo",
+                                "file": [SimpleUploadedFile(f"{n}.jpg", files.jpeg()) for n in range(11)]})
+    assert response.status_code == 400 and "一次最多上传10个文件，本次选择了11个" in response.content.decode()
+    assert_nothing_stored()

@@ -3,6 +3,34 @@
 (function () {
   "use strict";
 
+  // 民主评议: the vote sums are checked before sending, so that a slip does not cost the files
+  // already chosen (a browser cannot re-fill them after the server refuses; the server checks again).
+  document.querySelectorAll("form[data-vote-check]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var present = parseInt((form.querySelector("[name=present_members]") || {}).value, 10);
+      var message = form.querySelector("[data-vote-check-message]");
+      var wrong = [];
+      form.querySelectorAll("input[type=checkbox][name^=include_]").forEach(function (box) {
+        if (!box.checked || isNaN(present)) { return; }
+        var pk = box.name.slice(8), sum = 0;
+        ["agree_", "against_", "abstain_"].forEach(function (p) {
+          var v = parseInt((form.querySelector("[name=" + p + pk + "]") || {}).value, 10);
+          sum += isNaN(v) ? 0 : v;
+        });
+        if (sum > present) {
+          wrong.push(box.closest("tr").querySelector(".mono").textContent + "：合计" + sum + "票，超过实到人数" + present + "人");
+        }
+      });
+      if (wrong.length && message) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        message.textContent = wrong.join("；") + "。请更正后再保存（已选择的文件仍保留）。";
+        message.hidden = false;
+        message.scrollIntoView({ block: "center" });
+      }
+    });
+  });
+
   // A double click sends one request: the submit button is disabled once its form is sent.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
