@@ -7,5 +7,5 @@ class MonitoringConfig(AppConfig):
     verbose_name = "进度监测"
 
     def ready(self):
-        # The weekly bulletin registers its document type with the documents engine.
-        from monitoring import bulletin  # noqa: F401
+        # The weekly bulletin and the daily report register their document types with the engine.
+        from monitoring import bulletin, daily  # noqa: F401

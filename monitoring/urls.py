@@ -12,6 +12,7 @@ urlpatterns = [
     path("monitoring/rankings/", views.ranking_page, name="rankings"),
     path("monitoring/reports/", views.reports, name="reports"),
     path("monitoring/reports/daily.xlsx", views.daily_xlsx, name="daily_xlsx"),
+    path("monitoring/reports/daily-pdf/", views.daily_pdf, name="daily_pdf"),
     path("monitoring/ledgers/", views.ledger_page, name="ledgers"),
     path("monitoring/ledgers/<slug:kind>.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
     path("monitoring/definitions/", views.definitions, name="definitions"),

@@ -31,7 +31,7 @@ from workflows.acting import ACTING_CAPABILITY, post_requires_acting
 from workflows.households.deadlines import overdue_q
 from workflows.models.sites import FundEntry, FundKind
 
-from . import bulletin, exports, ledgers, tallies, tasks
+from . import bulletin, daily, exports, ledgers, tallies, tasks
 from . import cockpit as facts
 from .figures import (
     HOUSEHOLD,
@@ -298,9 +298,12 @@ def reports(request: HttpRequest) -> HttpResponse:
         form = BulletinForm()
     issued = (Document.objects.filter(area_q(request.user, HOUSEHOLD_PERM), doc_type=bulletin.DOC_TYPE,
                                       area_code__startswith=area.code[:6]).order_by("-created_at")[:20])
+    dailies = (Document.objects.filter(area_q(request.user, HOUSEHOLD_PERM), doc_type=daily.DOC_TYPE,
+                                       area_code=area.code).order_by("-created_at")[:10])
     return render(request, "monitoring/reports.html", {
         "area": area, "trail": trail(request.user, area), "county": county, "may_issue": may_issue, "form": form,
-        "bulletins": issued,
+        "bulletins": issued, "dailies": dailies,
+        "may_issue_daily": request.user.has_perm(ACTING_CAPABILITY) and request.user.has_perm(ADD_DOCUMENT, area),
     })
 
 
@@ -313,6 +316,23 @@ def daily_xlsx(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return exports.xlsx_response(book, f"{area.name}易地扶贫搬迁工作日报-{today:%Y%m%d}.xlsx", request=request,
                                  subject="日报", area=area, rows=rows_written)
+
+
+@login_required
+@post_requires_acting
+def daily_pdf(request: HttpRequest) -> HttpResponse:
+    """日报 as a one-page PDF: a document of the engine (文号, QR, filed), generated on demand by a
+    post that may issue documents over the area; the figures are the tally's, with their time."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    area = area_for(request)
+    if area is None:
+        raise Http404("您的账号尚未被授予任何岗位。")
+    if not request.user.has_perm(ADD_DOCUMENT, area):
+        raise PermissionDenied("您的岗位不能为本区划生成日报。")
+    version = daily.issue_daily(area, actor=request.user, request=request)
+    messages.success(request, f"已生成{version.document.title}（{version.document.number}），并已归档。")
+    return redirect("documents:detail", version.document.pk)
 
 
 @login_required

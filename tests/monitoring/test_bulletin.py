@@ -9,17 +9,20 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from archive.models import ArchiveItem
 from audit.models import AuditEvent
 from documents.models import Document
-from monitoring import bulletin, tasks
+from monitoring import bulletin, daily, tallies, tasks
 from monitoring.snapshots import take_snapshots
-from registry.models import Household, HouseholdStage as S
+from registry.models import AreaLevel, Household
+from registry.models import HouseholdStage as S
 from supervision.models import Finding
 from tests.archive.pdftext import pdftotext
 from tests.conftest import make_official
 from tests.documents.conftest import stored_bytes
+from tests.factories import AreaFactory, HouseholdFactory
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 LAST_SUNDAY = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 1)
@@ -98,3 +101,56 @@ def test_the_daily_report_is_an_excel_of_the_areas_figures_and_an_audit_event(cl
     assert by_name["排名县（合计）"][4:7] == [10, 20, "50.0%"]
     event = AuditEvent.objects.filter(action="monitoring.export").get()
     assert event.data["subject"] == "日报" and event.area_code == county.code
+
+
+def pdf_pages(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_daily_report_is_a_one_page_pdf_of_the_engine_filed_with_its_number(client, county, office):
+    tallies.refresh()
+    client.force_login(office, backend=MODEL_BACKEND)
+    page = client.get(reverse("monitoring:reports")).content.decode()
+    assert "生成今日日报（PDF，一页）" in page
+    assert client.get(reverse("monitoring:daily_pdf")).status_code == 405
+    response = client.post(f"{reverse('monitoring:daily_pdf')}?area={county.code}")
+    document = Document.objects.get(doc_type="daily_report")
+    assert response.status_code == 302 and response["Location"] == reverse("documents:detail", args=[document.pk])
+    assert document.title == "排名县易地扶贫搬迁工作日报" and "日报第1号" in document.number
+    version = document.versions.get()
+    data = stored_bytes(version)
+    assert pdf_pages(data) == 1
+    text = pdftotext(data)
+    assert "建房开工率（五率）" in text and "10/20（50.0%）" in text
+    assert "数据统计时间" in text
+    for name in ("一镇", "二镇", "三镇", "四镇", "五镇"):
+        assert name in text
+    assert "75.0%" in text  # 二镇's 建房开工率
+    item = ArchiveItem.objects.get(document_version=version)
+    assert item.reference_number == document.number
+    assert document.number in client.get(reverse("monitoring:reports")).content.decode()
+
+
+def test_a_township_post_issues_its_townships_daily_report_and_an_auditor_may_not(client, county):
+    town = county.children.order_by("code").first()
+    reviewer = make_official("town_reviewer_daily", "role_township_reviewer", town)
+    client.force_login(reviewer, backend=MODEL_BACKEND)
+    assert client.post(f"{reverse('monitoring:daily_pdf')}?area={county.code}").status_code == 404
+    assert client.post(f"{reverse('monitoring:daily_pdf')}?area={town.code}").status_code == 302
+    assert Document.objects.get(doc_type="daily_report").area_code == town.code
+    auditor = make_official("auditor_daily", "role_auditor", county)
+    client.force_login(auditor, backend=MODEL_BACKEND)
+    assert "生成今日日报" not in client.get(reverse("monitoring:reports")).content.decode()
+    assert client.post(f"{reverse('monitoring:daily_pdf')}?area={county.code}").status_code == 403
+    assert Document.objects.filter(doc_type="daily_report").count() == 1
+
+
+def test_the_most_townships_printed_still_fit_on_one_page(county, office):
+    for n in range(6, daily.AREAS_PRINTED + 2):  # 26 townships: 25 printed, one named as not
+        town = AreaFactory(code=f"520888{100 + n}000", name=f"第{n}镇", level=AreaLevel.TOWNSHIP, parent=county)
+        village = AreaFactory(code=f"520888{100 + n}201", name=f"第{n}镇村", level=AreaLevel.VILLAGE, parent=town)
+        HouseholdFactory(village=village)
+    version = daily.issue_daily(county, actor=office)
+    assert pdf_pages(stored_bytes(version)) == 1
+    text = pdftotext(stored_bytes(version))
+    assert "第25镇" in text and "第26镇" not in text and "另有1个区划未列出" in text
