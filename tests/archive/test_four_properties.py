@@ -152,7 +152,7 @@ def test_an_area_beyond_the_page_limit_points_to_a_smaller_area_or_the_command(c
     settings.ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = 1
     client.force_login(officials["county_office"])
     text = client.get("/archive/four-properties/").content.decode()
-    assert "超过页面检测上限 1 件" in text and "manage.py check_archive --area 520999" in text
+    assert "超过页面检测上限 1 件" in text and "运行四性检测命令（区划 520999" in text
     assert 'data-property="真实性"' not in text
     settings.ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = 2
     text = client.get(f"/archive/four-properties/?area={filed.area_code}").content.decode()
