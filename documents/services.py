@@ -30,7 +30,7 @@ from .masking import assert_public_context
 from .models import Document, DocumentHousehold, DocumentVersion
 from .numbering import format_number, take_serial
 from .pdf import render_html
-from .permissions import ADD_DOCUMENT, require
+from .permissions import ADD_DOCUMENT, HOSTED_DOCUMENT_TYPES, require, require_hosted
 from .types import DocumentSpec, Subject, get_spec
 from .types.common import chinese_date
 from .verification import display, new_code, qr_data_uri, verify_url
@@ -68,7 +68,7 @@ def subject_for(*, household: Household | None = None, households=None,
     return Subject(area_code=village.code, households=households, area=village)
 
 
-def _check_permission(actor, subject: Subject) -> None:
+def _check_permission(actor, subject: Subject, doc_type: str) -> None:
     if actor is None:
         return  # the system itself (a timer, a post-commit render); views always pass the user
     perm = ADD_DOCUMENT
@@ -78,6 +78,7 @@ def _check_permission(actor, subject: Subject) -> None:
         require(actor, perm, subject.area)
     for household in subject.households:
         require(actor, perm, household)
+        require_hosted(actor, perm, household, doc_type, HOSTED_DOCUMENT_TYPES)
 
 
 def _options_json(options: dict) -> dict:
@@ -173,7 +174,7 @@ def generate_document(doc_type: str, *, actor=None, household: Household | None 
     """Number, render and archive a new document; returns its first version."""
     spec = get_spec(doc_type)
     subject = subject_for(household=household, households=households, site=site, area=area)
-    _check_permission(actor, subject)
+    _check_permission(actor, subject, spec.code)
     content = _content(spec, subject, options)  # reads the case before any lock is taken
     issuer = issuer_for(subject.area_code)
     title = spec.title(subject)
@@ -226,7 +227,7 @@ def regenerate_document(document: Document, *, actor, reason: str, request=None,
         subject = subject_for(area=AdminArea.objects.get(code=document.area_code))
     else:
         subject = subject_for(households=households)
-    _check_permission(actor, subject)
+    _check_permission(actor, subject, spec.code)
     latest = document.versions.order_by("-version").first()
     merged = {**_options_from_json(spec, latest.options if latest else {}), **options}
     content = _content(spec, subject, merged)

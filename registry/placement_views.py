@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from registry import placements
-from registry.models import PlacementStatus
+from registry.models import OPEN_STATUSES, PlacementStatus
 from registry.roles import ACT_ON_CASES
 from registry.scope import get_household_for, post_held
 
@@ -49,6 +49,7 @@ def placement_new(request: HttpRequest, pk) -> HttpResponse:
     household = get_household_for(request.user, pk)
     sites = list(placements.candidate_sites(household))
     context = {"household": household, "sites": sites,
+               "open": household.cross_county_placements.filter(status__in=OPEN_STATUSES).select_related("site").first(),
                "may_request": post_held(request.user, placements.REQUEST_ROLES, household.area_code) is not None,
                "values": {"site": request.POST.get("site", ""), "reason": request.POST.get("reason", "")}}
     if request.method != "POST":

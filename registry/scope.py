@@ -189,6 +189,18 @@ def hosted_q(user, perm: str, household: str = "pk") -> Q:
     return Q(**{f"{household}__in": ids})
 
 
+def hosted_post_q(user, role: str, household: str) -> Q:
+    """Rows (through `household`, a path to the household's pk) of the households resettled at
+    sites over which the user holds post `role` — the worklist's share of the host's acts. The ids
+    are read at once (a handful per site; NOTHING for almost everyone), so the worklist's tuned
+    queries get a literal list, not a subquery."""
+    prefixes = post_prefixes(user, role)
+    if not prefixes:
+        return NOTHING
+    ids = list(placements_in_force().filter(_host_filter(prefixes)).values_list("household_id", flat=True))
+    return Q(**{f"{household}__in": ids}) if ids else NOTHING
+
+
 def host_area_of(household) -> str | None:
     """The host site's area code of a household resettled across counties (None otherwise)."""
     if household is None or household.pk is None or not household.site_id:

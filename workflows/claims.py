@@ -69,7 +69,7 @@ def claim(task_id, *, actor, request=None) -> Task:
     """The actor takes an unheld task of their post in their area."""
     with transaction.atomic():
         held = _load(task_id, actor)
-        if acting_role(actor, (held.role,), held.household) is None:
+        if acting_role(actor, (held.role,), held.household, act=held.task.flow_task.name) is None:
             label = ROLES[held.role].label if held.role in ROLES else held.role
             refuse("wrong_role", f"该任务须由本辖区的{label}办理，您的岗位不能领取。", cls=NotPermitted)
         task = held.task
@@ -110,7 +110,7 @@ def reassign(task_id, *, actor, to_user, reason: str = "", request=None) -> Task
             refuse("not_supervisor", "只有本辖区的乡镇分管领导或县易地扶贫搬迁办公室可以改派任务。", cls=NotPermitted)
         task = held.task
         target = get_user_model().objects.filter(pk=getattr(to_user, "pk", to_user), is_active=True).first()
-        if target is None or acting_role(target, (held.role,), held.household) is None:
+        if target is None or acting_role(target, (held.role,), held.household, act=task.flow_task.name) is None:
             refuse("not_eligible", "改派对象须为在本辖区担任该岗位的在岗人员。", field="to_user")
         if task.owner_id == target.pk:
             refuse("already_handled", f"该任务已由{display_name(target)}办理，无需改派。", field="to_user", cls=AlreadyHandled)

@@ -32,7 +32,7 @@ from viewflow.workflow.status import STATUS
 from registry.models import Household, Member, Relation, RelocationReason
 from registry.models import HouseholdStage as S
 from registry.roles import ROLES
-from registry.scope import NOTHING, grants_of, post_q
+from registry.scope import NOTHING, grants_of, hosted_post_q, post_q
 from workflows import acting, labels
 from workflows.acting import acting_role
 from workflows.households import deadlines, flows, stages
@@ -64,8 +64,15 @@ def _role_q(user, role: str, field: str = AREA_FIELD) -> Q:
     return post_q(user, role, field)
 
 
+def _host_tasks() -> Q:
+    """Tasks of the steps a cross-county household's host site does (acting.HOST_ACTS: 入住确认)."""
+    return Q(flow_task__in=[node for code in acting.HOST_ACTS for node in step_nodes().get(code, [])])
+
+
 def scope_q(user) -> Q:
-    """Open human tasks routed to a role the user holds, on cases inside that role's areas."""
+    """Open human tasks routed to a role the user holds, on cases inside that role's areas — and,
+    for a household resettled across counties (registry/placements.py), its host acts on the posts
+    over its host site (registry.scope.hosted_post_q)."""
     if not (user.is_authenticated and user.is_active):
         return NOTHING
     q = NOTHING
@@ -74,6 +81,9 @@ def scope_q(user) -> Q:
         where = _role_q(user, role)
         if role in site_roles:  # only the county bureaus are routed site tasks
             where |= _role_q(user, role, SITE_AREA_FIELD)
+        hosted = hosted_post_q(user, role, PROCESS + "household")
+        if hosted is not NOTHING:
+            where |= hosted & _host_tasks()
         q |= Q(owner_permission=f"registry.{role}") & where
     return q
 

@@ -30,7 +30,7 @@ from registry.models import Relation
 from registry.people import display_name
 from registry.reads import record_auditor_read
 from registry.roles import ROLES
-from registry.scope import area_q, get_household_for
+from registry.scope import area_q, get_household_for, placements_in_force
 from supervision import findings as supervision_findings
 from workflows import acting, actions, claims, labels, worklist
 from workflows.households import conditions, deadlines, service, stages
@@ -154,6 +154,8 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
         "errors": [v for v in violations if v.blocking],
         "warnings": [v for v in violations if not v.blocking],
         "can_reveal": user.has_perm("registry.reveal_idnumber", household),
+        # 跨县安置 (registry/placements.py): both counties read who does what on this case.
+        "cross_county": placements_in_force().filter(household=household).select_related("site__area").first(),
         "due": due,
         "overdue": deadlines.is_overdue(household),
         "stage_blockers": [b for b in conditions.forward_blockers(household) if b.code != "no_next_stage"]
@@ -161,7 +163,7 @@ def _context(request, household, *, bound=None, bound_request=None, bound_decisi
         "tasks": [SimpleNamespace(task=t, label=worklist.step_label(code), holder=_name(t.owner) if t.owner else "",
                                   mine=t.owner_id == user.pk,
                                   can_claim=t.owner_id is None and acting.acting_role(
-                                      user, (claims.role_of(t),), household) is not None,
+                                      user, (claims.role_of(t),), household, act=code) is not None,
                                   can_reassign=worklist.is_supervisor_of(user, household))
                   for code, t in tasks.items()],
         "actions": available,

@@ -8,7 +8,7 @@ from audit.log import record
 from documents import storage
 from documents.hashing import digest_stream
 from documents.models import WITHDRAWAL_FIELDS, Evidence, EvidenceKind
-from documents.permissions import ADD_EVIDENCE, require
+from documents.permissions import ADD_EVIDENCE, HOSTED_EVIDENCE_KINDS, require, require_hosted
 from registry.models import Household, HouseholdStage, ResettlementSite, SiteStage
 from registry.touch import touch_households
 
@@ -27,6 +27,7 @@ def ingest_evidence(*, actor, upload, stage: str, kind: str, household: Househol
         raise ValueError("evidence belongs to exactly one household or one site")
     subject = household or site
     require(actor, ADD_EVIDENCE, subject)
+    require_hosted(actor, ADD_EVIDENCE, household, kind, HOSTED_EVIDENCE_KINDS)
     valid_stages = SiteStage.values if site is not None else HouseholdStage.values
     if stage not in valid_stages:
         raise ValidationError("请选择正确的阶段。", code="stage")
@@ -76,6 +77,7 @@ def withdraw_evidence(evidence: Evidence, *, actor, reason: str, request=None) -
     if not reason:
         raise ValidationError("撤回证据须填写原因。", code="reason_required")
     require(actor, ADD_EVIDENCE, evidence)
+    require_hosted(actor, ADD_EVIDENCE, evidence.household, evidence.kind, HOSTED_EVIDENCE_KINDS)
     with transaction.atomic():
         locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
         if locked.withdrawn_at is not None:

@@ -188,6 +188,15 @@ def test_b_allocates_and_confirms_move_in_a_keeps_the_case_a_third_county_sees_n
 
     # A's housing bureau signs the last acceptance: the household enters 入住.
     assert approve(household, "housing_acceptance", a["housing"], changes={"actual_floor_area": "25"}).moved_to == S.MOVE_IN
+    # The 入住 task is in the queue of B's township reviewer (not C's); A's reviewer cannot take it.
+    from workflows import claims, worklist
+
+    task = worklist.queue(b["reviewer"]).filter(process__householdprocess__household=household).get()
+    assert task.flow_task.name == "move_in_confirmation"
+    assert not worklist.queue(c["reviewer"]).filter(process__householdprocess__household=household).exists()
+    with pytest.raises(acting.NotPermitted):
+        claims.claim(task.pk, actor=a["reviewer"])
+    claims.claim(task.pk, actor=b["reviewer"])
     # The 入住 confirmation at B's site is B's act: A's reviewer and C's are refused.
     for kind in ("old_new_house_photo", "signed_move_in"):
         ingest_evidence(actor=b["reviewer"], upload=upload(f"{kind}.png"), stage=S.MOVE_IN, kind=kind,
@@ -258,6 +267,32 @@ def test_the_pages_b_sees_and_a_third_county_gets_404_everywhere(open_province, 
     # B's auditor reads no history of A's household either (the audit log stays prefix-only).
     client.force_login(b["auditor"])
     assert client.get(reverse("supervision:household_history", args=[pk])).status_code == 404
+
+
+def test_b_files_and_prints_only_what_its_acts_need(open_province, county_b, site_officials, household):
+    from django.core.exceptions import PermissionDenied
+
+    from documents.evidence.services import withdraw_evidence
+    from documents.services import generate_document
+
+    a, b = site_officials, county_b
+    place(household, b, a)
+    household = Household.objects.get(pk=household.pk)
+    with pytest.raises(PermissionDenied):
+        ingest_evidence(actor=b["reviewer"], upload=upload("hukou.png"), stage=household.stage, kind="hukou_scan",
+                        household=household)
+    a_evidence = ingest_evidence(actor=a["reviewer"], upload=upload("hukou.png"), stage=household.stage,
+                                 kind="hukou_scan", household=household)
+    with pytest.raises(PermissionDenied):
+        withdraw_evidence(a_evidence, actor=b["reviewer"], reason="误传")
+    with pytest.raises(PermissionDenied):
+        generate_document("application_form", actor=b["reviewer"], household=household)
+    assert Document.objects.filter(household=household).count() == 0
+    # What the host's acts need is allowed; A keeps everything.
+    own = ingest_evidence(actor=b["reviewer"], upload=upload("lots.png"), stage=household.stage,
+                          kind="unit_allocation_record", household=household)
+    withdraw_evidence(own, actor=b["reviewer"], reason="拍错了")
+    withdraw_evidence(a_evidence, actor=a["reviewer"], reason="重新上传")
 
 
 def household_number(household):
