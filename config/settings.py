@@ -585,3 +585,10 @@ MONITORING_TALLY_MAX_AGE = env.int("MONITORING_TALLY_MAX_AGE", default=15)
 CELERY_BEAT_SCHEDULE["monitoring-tallies"] = {
     "task": "monitoring.tasks.refresh_tallies", "schedule": MONITORING_TALLY_MINUTES * 60.0,
 }
+# 台账 above this many rows are built by a Celery task with a progress page, the file kept for one
+# download or MONITORING_LEDGER_KEEP_HOURS (then deleted by the hourly beat job).
+MONITORING_LEDGER_INLINE_ROWS = env.int("MONITORING_LEDGER_INLINE_ROWS", default=5000)
+MONITORING_LEDGER_KEEP_HOURS = env.int("MONITORING_LEDGER_KEEP_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["monitoring-ledger-exports"] = {
+    "task": "monitoring.tasks.expire_ledger_exports", "schedule": crontab(minute=40),
+}

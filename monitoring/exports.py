@@ -26,10 +26,19 @@ def xlsx_response(workbook: Workbook, filename: str, *, request, subject: str, a
     """The workbook as a download named in Chinese (RFC 6266 filename*), recorded as an audit event."""
     buffer = io.BytesIO()
     workbook.save(buffer)
-    record(request.user, "monitoring.export", None, {"subject": subject, "filters": {"area": area.code}, "rows": rows,
-                                                     "unmasked_id_numbers": unmasked},
-           request=request, area_code=area.code)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    return file_response(buffer.getvalue(), filename, request=request, subject=subject, area=area, rows=rows,
+                         unmasked=unmasked)
+
+
+def file_response(data: bytes, filename: str, *, request, subject: str, area, rows: int, unmasked: bool = False,
+                  background: int | None = None) -> HttpResponse:
+    """An Excel file's bytes as a download, recorded as an audit event (`background`: the export's id
+    when it was built by the background task)."""
+    payload = {"subject": subject, "filters": {"area": area.code}, "rows": rows, "unmasked_id_numbers": unmasked}
+    if background is not None:
+        payload["background_export"] = background
+    record(request.user, "monitoring.export", None, payload, request=request, area_code=area.code)
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 

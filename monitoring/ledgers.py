@@ -35,6 +35,7 @@ from registry.models import (
 from workflows.models.sites import FundEntry, FundKind, FundSource, ProgressReport
 from workflows.sites.progress import slow_sites
 
+from . import tallies
 from .exports import title_row, widths
 from .figures import HOUSEHOLD, SITE, rows
 from .indicators import demolished
@@ -69,11 +70,19 @@ def _header(sheet, columns) -> None:
         cell.font = Font(bold=True)
 
 
+PROGRESS_EVERY = 500  # rows between two progress reports of a background export
+
+
+def _tick(progress, count: int) -> None:
+    if progress is not None and count % PROGRESS_EVERY == 0:
+        progress(count)
+
+
 def _yes(flag: bool) -> str:
     return "是" if flag else "否"
 
 
-def roster(area: AdminArea, user, *, reveal: bool) -> tuple[Workbook, int]:
+def roster(area: AdminArea, user, *, reveal: bool, progress=None) -> tuple[Workbook, int]:
     """搬迁户台账 (花名册): one row per person of every household under the area in scope."""
     households = rows(HOUSEHOLD, user).filter(area_code__startswith=area.prefix)
     size = Member.objects.filter(household=OuterRef("household")).order_by().values("household").annotate(
@@ -115,6 +124,7 @@ def roster(area: AdminArea, user, *, reveal: bool) -> tuple[Workbook, int]:
                 line[n] = values[name]
         append_row(sheet, line)
         count += 1
+        _tick(progress, count)
     for column in (4, 6, 45):  # 户编号, 身份证号, 联系电话: text, never numbers (formats.md §1.4)
         _text_column(sheet, column)
     widths(sheet, [10, 10, 8, 18, 8, 20, 8, 10] + [8] * 36 + [14, 10, 8, 16, 10, 16])
@@ -122,7 +132,7 @@ def roster(area: AdminArea, user, *, reveal: bool) -> tuple[Workbook, int]:
     return book, count
 
 
-def sites_ledger(area: AdminArea, user) -> tuple[Workbook, int]:
+def sites_ledger(area: AdminArea, user, progress=None) -> tuple[Workbook, int]:
     """安置点台账."""
     sites = rows(SITE, user).filter(area_code__startswith=area.prefix)
     arrived = (FundEntry.objects.filter(site=OuterRef("pk"), kind=FundKind.ARRIVAL).order_by().values("site")
@@ -155,13 +165,14 @@ def sites_ledger(area: AdminArea, user) -> tuple[Workbook, int]:
                            s.progress if s.progress is not None else "", "预警" if s.slow else "",
                            s.planned_funds, s.arrived, s.paid, s.arrived - s.paid])
         count += 1
+        _tick(progress, count)
     _money_format(sheet, (16, 17, 18, 19))
     _date_format(sheet, (11, 12, 13))
     widths(sheet, [6, 12, 20, 12, 10, 10, 8, 8, 8, 14, 12, 12, 12, 10, 8, 16, 16, 16, 16])
     return book, count
 
 
-def funds_ledger(area: AdminArea, user) -> tuple[Workbook, int]:
+def funds_ledger(area: AdminArea, user, progress=None) -> tuple[Workbook, int]:
     """资金台账: per site, the arrivals by source, the disbursements and the balance."""
     sites = rows(SITE, user).filter(area_code__startswith=area.prefix).select_related("area").order_by("code")
     sums = (FundEntry.objects.filter(site__in=sites.values("pk")).order_by().values("site", "kind", "source")
@@ -193,6 +204,7 @@ def funds_ledger(area: AdminArea, user) -> tuple[Workbook, int]:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         count += 1
+        _tick(progress, count)
         totals["planned"] += site.planned_funds
         totals["arrived"] += arrived
         totals["paid"] += paid
@@ -205,7 +217,7 @@ def funds_ledger(area: AdminArea, user) -> tuple[Workbook, int]:
     return book, count
 
 
-def reclamation_ledger(area: AdminArea, user) -> tuple[Workbook, int]:
+def reclamation_ledger(area: AdminArea, user, progress=None) -> tuple[Workbook, int]:
     """拆旧复垦台账 with the 增减挂钩 节余指标: every moved-in household's old house."""
     moved = [HouseholdStage.DEMOLITION, HouseholdStage.FOLLOW_UP]
     head = Member.objects.filter(household=OuterRef("pk"), relation="head").values("name")[:1]
@@ -234,6 +246,7 @@ def reclamation_ledger(area: AdminArea, user) -> tuple[Workbook, int]:
                            h.reclaimed_area_mu if h.reclaimed_area_mu is not None else "",
                            saved if saved is not None else ""])
         count += 1
+        _tick(progress, count)
     append_row(sheet, ["合计", f"{count}户", "", "", "", "", "", "", "", "", quota])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
@@ -262,3 +275,24 @@ LEDGERS = {
     "funds": ("资金台账", "易地扶贫搬迁资金台账"),
     "reclamation": ("拆旧复垦台账", "拆旧复垦台账"),
 }
+
+
+def build(kind: str, area: AdminArea, user, *, reveal: bool = False, progress=None) -> tuple[Workbook, int]:
+    """The 台账 `kind` of the area as the user may see it (the roster unmasked only with `reveal`)."""
+    if kind == "households":
+        return roster(area, user, reveal=reveal, progress=progress)
+    return {"sites": sites_ledger, "funds": funds_ledger, "reclamation": reclamation_ledger}[kind](
+        area, user, progress=progress)
+
+
+def estimate(kind: str, area: AdminArea, user) -> int:
+    """About how many rows the ledger will have, from the cockpit's tally (no scan): persons for the
+    roster (plus one per removed household), old houses for 拆旧复垦, sites for the others. Above
+    MONITORING_LEDGER_INLINE_ROWS the ledger is built in the background."""
+    totals = tallies.read(area.prefix, len(area.prefix), user).total()
+    if kind == "households":
+        return int(totals.get("persons", 0)) + int(totals.get(f"stage:{HouseholdStage.REMOVED}", 0))
+    if kind == "reclamation":
+        return int(totals.get(f"stage:{HouseholdStage.DEMOLITION}", 0)) + int(
+            totals.get(f"stage:{HouseholdStage.FOLLOW_UP}", 0))
+    return int(totals.get("sites", 0))

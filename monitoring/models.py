@@ -3,7 +3,9 @@ week in the rankings, the bulletin's changes)."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from registry.fields import AreaCodeField
 
@@ -59,3 +61,52 @@ class AreaTally(models.Model):
 
     def __str__(self):
         return f"{self.area_code} {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class LedgerExport(models.Model):
+    """A large 台账 built in the background (monitoring.tasks.build_ledger): who asked, for which area,
+    how far it got (`done` of `total` rows, which the page shows while it polls), and the file —
+    kept for one download, then deleted (each download an audit event); an undownloaded file is
+    deleted after MONITORING_LEDGER_KEEP_HOURS."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已生成"
+        FAILED = "failed", "生成失败"
+        DOWNLOADED = "downloaded", "已下载"
+        EXPIRED = "expired", "已过期"
+
+    kind = models.CharField("台账", max_length=20)
+    area_code = AreaCodeField("区划代码", db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    reveal = models.BooleanField("完整身份证号", default=False)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("预计行数", default=0)
+    done = models.PositiveIntegerField("已写行数", default=0)
+    rows = models.PositiveIntegerField("行数", null=True, blank=True)
+    file = models.FileField("文件", upload_to="monitoring/ledgers/", blank=True)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    error = models.CharField("错误", max_length=200, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "台账后台导出"
+        verbose_name_plural = "台账后台导出"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename or self.kind} {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.DOWNLOADED):
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def working(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)

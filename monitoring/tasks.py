@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import tallies
+from . import ledger_exports, tallies
 from .bulletin import issue_all
 from .snapshots import take_snapshots
 
@@ -24,3 +24,15 @@ def refresh_tallies(prefix: str = "") -> str:
     """The cockpit's figures counted again (beat: every MONITORING_TALLY_MINUTES, for every area;
     立即更新: the area asked for)."""
     return tallies.refresh(prefix).isoformat()
+
+
+@shared_task(name="monitoring.tasks.build_ledger")
+def build_ledger(export_id: int) -> str:
+    """A large 台账 built in the background, its progress on the LedgerExport row."""
+    return ledger_exports.build(export_id)
+
+
+@shared_task(name="monitoring.tasks.expire_ledger_exports")
+def expire_ledger_exports() -> int:
+    """Hourly: delete the background ledgers nobody fetched within MONITORING_LEDGER_KEEP_HOURS."""
+    return ledger_exports.expire()

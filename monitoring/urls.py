@@ -15,5 +15,9 @@ urlpatterns = [
     path("monitoring/reports/daily-pdf/", views.daily_pdf, name="daily_pdf"),
     path("monitoring/ledgers/", views.ledger_page, name="ledgers"),
     path("monitoring/ledgers/<slug:kind>.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
+    path("monitoring/ledgers/<slug:kind>/export/", views.ledger_export, name="ledger_export"),
+    path("monitoring/ledgers/exports/<int:pk>/", views.ledger_export_status, name="ledger_export_status"),
+    path("monitoring/ledgers/exports/<int:pk>/download/", views.ledger_export_download,
+         name="ledger_export_download"),
     path("monitoring/definitions/", views.definitions, name="definitions"),
 ]

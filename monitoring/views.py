@@ -31,7 +31,7 @@ from workflows.acting import ACTING_CAPABILITY, post_requires_acting
 from workflows.households.deadlines import overdue_q
 from workflows.models.sites import FundEntry, FundKind
 
-from . import bulletin, daily, exports, ledgers, tallies, tasks
+from . import bulletin, daily, exports, ledger_exports, ledgers, tallies, tasks
 from . import cockpit as facts
 from .figures import (
     HOUSEHOLD,
@@ -45,6 +45,7 @@ from .figures import (
     rows,
 )
 from .indicators import FIVE_RATES, INDICATORS, measure
+from .models import LedgerExport
 from .rankings import rankings
 from .snapshots import history, last_week, series
 
@@ -260,7 +261,7 @@ def drill(request: HttpRequest) -> HttpResponse:
         if m is not None and m.total:
             total = qs.aggregate(t=Sum(m.total if m.source == SITE else "arrived"))["t"] or 0
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    indicator = next((i for i in INDICATORS if m in (i.numerator, i.denominator, i.excluded)), None)
+    indicator = next((i for i in INDICATORS if m is not None and m in (i.numerator, i.denominator, i.excluded)), None)
     return render(request, "monitoring/drill.html", {
         "area": area,
         "trail": trail(user, area),
@@ -337,32 +338,91 @@ def daily_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ledger_page(request: HttpRequest) -> HttpResponse:
+    """The area's 台账: each a download, or — above MONITORING_LEDGER_INLINE_ROWS rows — built in
+    the background; the user's recent background exports with their state."""
     area = area_for(request)
     if area is None:
         raise Http404("您的账号尚未被授予任何岗位。")
+    limit = ledger_exports.inline_rows()
+    listed = [(kind, names, size, size > limit) for kind, names in ledgers.LEDGERS.items()
+              for size in (ledgers.estimate(kind, area, request.user),)]
     return render(request, "monitoring/ledgers.html", {
-        "area": area, "trail": trail(request.user, area), "ledgers": ledgers.LEDGERS,
+        "area": area, "trail": trail(request.user, area), "ledgers": listed, "limit": limit,
         "reveal": request.user.has_perm("registry.reveal_idnumber", area),
+        "exports": LedgerExport.objects.filter(requested_by=request.user).order_by("-requested_at")[:10],
+        "may_export": request.user.has_perm(ACTING_CAPABILITY),
     })
+
+
+def _ledger_args(request, kind):
+    area = area_for(request)
+    if area is None or kind not in ledgers.LEDGERS:
+        raise Http404("未找到该台账。")
+    reveal = kind == "households" and request.user.has_perm("registry.reveal_idnumber", area)
+    return area, reveal
 
 
 @login_required
 def ledger_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
     """One 台账 of the area as Excel; the roster prints full ID and phone numbers only for a post that
-    may reveal them over the area. Each download is an audit event."""
-    area = area_for(request)
-    if area is None or kind not in ledgers.LEDGERS:
-        raise Http404("未找到该台账。")
+    may reveal them over the area. Each download is an audit event. A large one is built in the
+    background instead (ledger_export)."""
+    area, reveal = _ledger_args(request, kind)
     subject, name = ledgers.LEDGERS[kind]
-    if kind == "households":
-        reveal = request.user.has_perm("registry.reveal_idnumber", area)
-        book, count = ledgers.roster(area, request.user, reveal=reveal)
-    else:
-        reveal = False
-        book, count = getattr(ledgers, f"{kind}_ledger")(area, request.user)
+    if ledgers.estimate(kind, area, request.user) > ledger_exports.inline_rows():
+        messages.warning(request, f"{subject}行数较多，请点击“后台生成”，生成后下载。")
+        return redirect(f"{reverse('monitoring:ledgers')}?{urlencode({'area': area.code})}")
+    book, count = ledgers.build(kind, area, request.user, reveal=reveal)
     today = timezone.localdate()
     return exports.xlsx_response(book, f"{area.name}{name}-{today:%Y%m%d}.xlsx", request=request, subject=subject,
                                  area=area, rows=count, unmasked=reveal)
+
+
+@login_required
+@post_requires_acting
+def ledger_export(request: HttpRequest, kind: str) -> HttpResponse:
+    """后台生成: a large 台账 handed to a Celery task; the page of its progress follows."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    area, reveal = _ledger_args(request, kind)
+    export = ledger_exports.request_export(kind, area, request.user, reveal=reveal,
+                                           total=ledgers.estimate(kind, area, request.user))
+    return redirect("monitoring:ledger_export_status", export.pk)
+
+
+def _own_export(request, pk) -> LedgerExport:
+    """The user's own export, over an area still in their scope (404 otherwise)."""
+    export = LedgerExport.objects.filter(pk=pk, requested_by=request.user).first()
+    area = AdminArea.objects.filter(code=export.area_code).first() if export else None
+    if export is None or area is None or not in_scope(request.user, area):
+        raise Http404("未找到该导出任务。")
+    export.area = area
+    return export
+
+
+@login_required
+def ledger_export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export's progress (the page refreshes itself while it works), then its one download."""
+    export = _own_export(request, pk)
+    return render(request, "monitoring/ledger_export.html", {
+        "export": export, "area": export.area, "trail": trail(request.user, export.area),
+        "subject": ledgers.LEDGERS[export.kind][0],
+    })
+
+
+@login_required
+def ledger_export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file, once: an audit event like an inline download, then the file is deleted."""
+    export = _own_export(request, pk)
+    data = ledger_exports.take(export) if export.status == LedgerExport.Status.DONE else None
+    if data is None:
+        return render(request, "monitoring/ledger_export.html", {
+            "export": LedgerExport.objects.get(pk=export.pk), "area": export.area,
+            "trail": trail(request.user, export.area), "subject": ledgers.LEDGERS[export.kind][0], "gone": True,
+        }, status=410)
+    subject = ledgers.LEDGERS[export.kind][0]
+    return exports.file_response(data, export.filename, request=request, subject=subject, area=export.area,
+                                 rows=export.rows or 0, unmasked=export.reveal, background=export.pk)
 
 
 @login_required

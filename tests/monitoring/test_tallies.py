@@ -132,3 +132,9 @@ def test_a_post_drill_down_needs_overdue_and_a_known_post(login, program, areas)
     assert client.get(url, {"area": areas["county"].code, "post": "role_village_clerk"}).status_code == 404
     assert client.get(url, {"area": areas["county"].code, "overdue": "1", "post": "nobody"}).status_code == 404
     assert client.get(url, {"area": areas["county"].code, "overdue": "1", "post": "none"}).status_code == 200
+
+
+def test_a_list_without_a_measure_names_no_indicator(login, program, areas):
+    page = login("county_office").get(reverse("monitoring:list"), {"area": areas["county"].code, "overdue": "1",
+                                                                    "post": "none"}).content.decode()
+    assert "口径：" not in page and "无待办任务的逾期未办结的搬迁户" in page
