@@ -1,7 +1,7 @@
 """record(): append one event to the chain, inside the caller's transaction."""
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .chain import GENESIS_HASH, current_key_id, event_hash, plain_json
@@ -28,7 +28,17 @@ def describe_target(target):
 
 
 def _head_for_update():
-    head, _ = ChainHead.objects.get_or_create(pk=1, defaults=_head_from_events())
+    """The chain head, locked until commit: one query once it exists (issue 18: a transition's
+    queries). The first writer ever creates it from the events (none, or a chain restored without
+    its head); a concurrent first writer's row wins and is locked in turn."""
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            ChainHead.objects.create(pk=1, **_head_from_events())
+    except IntegrityError:
+        pass
     return ChainHead.objects.select_for_update().get(pk=1)
 
 
@@ -68,7 +78,9 @@ def record(actor, action, target=None, data=None, request=None, *, area_code=Non
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     area_code = area_code if area_code is not None else target_area
     actor_posts = _posts(actor, is_user, area_code, posts)
-    with transaction.atomic():
+    # No savepoint of its own inside the caller's transaction (two queries a record): a failure here
+    # fails the caller's transaction as a whole, which is what an unrecorded change must do.
+    with transaction.atomic(savepoint=False):
         head = _head_for_update()
         event = AuditEvent(
             occurred_at=timezone.now(),

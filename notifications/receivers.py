@@ -52,22 +52,41 @@ def _case_of_process(process_id):
     return None, ""
 
 
+def _about(process):
+    """(case, area code, what it is called, last opinion) of a process's case. Asked once per
+    process activation: the tasks a step opens together share their process object, so the second
+    and third task of a split cost no query for it (issue 18: a transition's queries)."""
+    memo = getattr(process, "_notify_about", None)
+    if memo is not None:
+        return memo
+    if isinstance(process, HouseholdProcess) and "household" in process._state.fields_cache:
+        case, area_code = process.household, process.area_code
+    else:
+        case, area_code = _case_of_process(process.pk)
+    if isinstance(case, Household):
+        last = Opinion.objects.filter(household=case).order_by("-id").values_list("decision", "text").first()
+        what = household_label(case)
+    elif case is not None:
+        last = SiteOpinion.objects.filter(site=case).order_by("-id").values_list("decision", "text").first()
+        what = f"安置点 {case.name}"
+    else:
+        last, what = None, ""
+    memo = process._notify_about = (case, area_code, what, last)
+    return memo
+
+
 @receiver(post_save, sender=Task, dispatch_uid="notifications.task_opened")
 def task_opened(sender, instance, created, raw=False, **kwargs):
     if not created or raw or instance.flow_task_type != "HUMAN" or not instance.owner_permission:
         return
-    case, area_code = _case_of_process(instance.process_id)
+    # The process object of the activation when the task was made with it (no query), else by id.
+    process = instance._state.fields_cache.get("process") or Task.process.field.related_model(pk=instance.process_id)
+    case, area_code, what, last = _about(process)
     if case is None:
         return
     role = instance.owner_permission.partition(".")[2]
     code = instance.flow_task.name if instance.flow_task else ""
     step = labels.task_title(code)
-    if isinstance(case, Household):
-        last = Opinion.objects.filter(household=case).order_by("-id").values_list("decision", "text").first()
-        what = household_label(case)
-    else:
-        last = SiteOpinion.objects.filter(site=case).order_by("-id").values_list("decision", "text").first()
-        what = f"安置点 {case.name}"
     # Opened by a return when the case's last opinion sent it back (the new round's first task).
     returned = last is not None and last[0] == Decision.RETURN
     if returned:
