@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
 
 from registry.fields import AreaCodeField
 from registry.models import AdminArea, Household
@@ -177,14 +178,26 @@ class HouseholdProcess(Process):
     area_code = AreaCodeField("区划代码", db_index=True, editable=False)
     stage = models.CharField("阶段", max_length=16)
     round = models.PositiveIntegerField("轮次")
+    # Whether the process still runs (viewflow's status NEW), kept by save() — viewflow saves the
+    # process whenever its status changes. The worklist's scope reads the open processes of an area
+    # by the partial index below: as many as the area has cases under way, whatever the province
+    # holds (issue 18, docs/scaling.md).
+    is_open = models.BooleanField("进行中", default=True, editable=False)
 
     class Meta:
         verbose_name = "流程实例"
         verbose_name_plural = "流程实例"
         # The worklist's scope filter starts here (area-code prefix) and joins open tasks by process:
         # with the process id in the index that step reads no table rows (docs/scaling.md).
-        indexes = [models.Index(fields=["area_code", "process_ptr"], name="hprocess_area_idx")]
+        indexes = [models.Index(fields=["area_code", "process_ptr"], name="hprocess_area_idx"),
+                   models.Index(fields=["area_code", "process_ptr"], condition=models.Q(is_open=True),
+                                name="hprocess_open_area_idx")]
 
     def save(self, *args, **kwargs):
-        self.area_code = self.household.area_code
+        # Taken from the household when the process is made (or its household is at hand): viewflow
+        # saves the process again at every step, and a query for the area each time is a transition's
+        # cost (issue 18) for a code that does not change within a process.
+        if self._state.adding or not self.area_code or "household" in self._state.fields_cache:
+            self.area_code = self.household.area_code
+        self.is_open = self.status == PROCESS.NEW
         super().save(*args, **kwargs)
