@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models import BooleanField
+from django.db.models.lookups import In
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -36,6 +37,7 @@ from registry.scope import NOTHING, grants_of, hosted_post_q, post_q
 from workflows import acting, labels
 from workflows.acting import acting_role
 from workflows.households import deadlines, flows, stages
+from workflows.models import HouseholdProcess, SiteProcess
 from workflows.models.households import NoticeBatch, ObjectionStatus
 from workflows.sites import flows as site_flows
 from workflows.sites import stages as site_stages
@@ -59,9 +61,34 @@ def _site_roles() -> set[str]:
 SUPERVISOR_ROLES = (stages.LEADER, stages.COUNTY_OFFICE)
 
 
-def _role_q(user, role: str, field: str = AREA_FIELD) -> Q:
-    # Acting on tasks is a post's act: a superuser sees only what their own grants cover.
-    return post_q(user, role, field)
+class InArray(In):
+    """`process_id__in_array=<queryset of ids>`: on PostgreSQL `process_id = ANY(ARRAY(subquery))`,
+    an init-plan run once and then index probes of the open tasks by process; as `IN (subquery)`
+    the planner hashed every open task of the province against the area's processes (issue 18,
+    docs/scaling.md). Elsewhere it is `IN`. The column is compiled by Django, so the lookup stays
+    right inside subqueries whose tables Django re-aliases."""
+
+    lookup_name = "in_array"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+Task._meta.get_field("process").register_lookup(InArray)  # on this one field only (Django ≥ 4.2)
+
+
+def _role_q(user, role: str, process_model=HouseholdProcess) -> Q:
+    """Tasks of the processes still running in the user's areas of post `role`: the area's open
+    processes first (their partial index), then their tasks — as many rows read as the area has
+    cases under way, however large the province. Acting on tasks is a post's act: a superuser sees
+    only what their own grants cover."""
+    where = post_q(user, role)
+    if where == NOTHING:
+        return NOTHING
+    processes = process_model.objects.filter(where, is_open=True).values("process_ptr_id")
+    return Q(process_id__in_array=processes)
 
 
 def _host_tasks() -> Q:
@@ -80,7 +107,7 @@ def scope_q(user) -> Q:
     for role in grants_of(user):
         where = _role_q(user, role)
         if role in site_roles:  # only the county bureaus are routed site tasks
-            where |= _role_q(user, role, SITE_AREA_FIELD)
+            where |= _role_q(user, role, SiteProcess)
         hosted = hosted_post_q(user, role, PROCESS + "household")
         if hosted is not NOTHING:
             where |= hosted & _host_tasks()
@@ -94,7 +121,7 @@ def supervisor_q(user) -> Q:
         if role in grants_of(user):
             q |= _role_q(user, role)
             if role in _site_roles():
-                q |= _role_q(user, role, SITE_AREA_FIELD)
+                q |= _role_q(user, role, SiteProcess)
     return q
 
 

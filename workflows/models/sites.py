@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
 
 from documents.models import Evidence
 from documents.models.immutable import ImmutableModel, write_once_triggers
@@ -92,13 +93,17 @@ class SiteProcess(Process):
     area_code = AreaCodeField("区划代码", db_index=True, editable=False)
     stage = models.CharField("阶段", max_length=20)
     round = models.PositiveIntegerField("轮次")
+    is_open = models.BooleanField("进行中", default=True, editable=False)  # as HouseholdProcess.is_open
 
     class Meta:
         verbose_name = "安置点流程实例"
         verbose_name_plural = "安置点流程实例"
+        indexes = [models.Index(fields=["area_code", "process_ptr"], condition=models.Q(is_open=True),
+                                name="sprocess_open_area_idx")]
 
     def save(self, *args, **kwargs):
         self.area_code = self.site.area_code
+        self.is_open = self.status == PROCESS.NEW
         super().save(*args, **kwargs)
 
 

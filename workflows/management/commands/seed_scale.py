@@ -443,8 +443,8 @@ class Command(BaseCommand):
             """)
             processes = cursor.rowcount
             cursor.execute("""
-                INSERT INTO workflows_householdprocess (process_ptr_id, household_id, area_code, stage, round)
-                SELECT id, household_id, area_code, stage, round FROM seed_process ORDER BY id
+                INSERT INTO workflows_householdprocess (process_ptr_id, household_id, area_code, stage, round, is_open)
+                SELECT id, household_id, area_code, stage, round, status = 'NEW' FROM seed_process ORDER BY id
             """)
             cursor.execute("SELECT coalesce(max(id), 0) FROM viewflow_task")
             task_base = cursor.fetchone()[0]
