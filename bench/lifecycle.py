@@ -10,6 +10,7 @@ county_approval (审核 → 开工). Documents render after commit; they are mea
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -56,7 +57,6 @@ def main():
     call_command("migrate", verbosity=0)
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
     import config.urls  # noqa: F401  (viewflow reverses task URLs)
     from documents.evidence.services import ingest_evidence
@@ -65,12 +65,14 @@ def main():
     from tests.conftest import make_official
     from tests.factories import AreaFactory, HouseholdFactory
     from tests.workflows.conftest import upload
-    from workflows.households import paperwork, service
+    from workflows.households import batches, paperwork, service
+    from workflows.households.batches import Vote
 
     county = AreaFactory(code="520999000000", name="示例县", level=AreaLevel.COUNTY)
     town = AreaFactory(code="520999101000", name="城关镇", level=AreaLevel.TOWNSHIP, parent=county)
     village = AreaFactory(code="520999101201", name="村A", level=AreaLevel.VILLAGE, parent=town)
     clerk = make_official("clerk", "role_village_clerk", village)
+    head = make_official("head", "role_village_head", village)
     reviewer = make_official("reviewer", "role_township_reviewer", town)
     office = make_official("office", "role_county_office", county)
 
@@ -96,11 +98,25 @@ def main():
             queries.append(len(captured))
         return times, queries
 
-    def to_approval(h):
-        # The review meeting and the notice are batch steps; the bench starts 审核 directly.
-        Household.objects.filter(pk=h.pk).update(stage=S.APPROVAL, stage_round=100, stage_entered_at=timezone.now())
-        ingest_evidence(actor=office, upload=upload(), stage=S.APPROVAL, kind="household_survey", household=h)
-        ingest_evidence(actor=office, upload=upload(), stage=S.APPROVAL, kind="signed_agreement", household=h)
+    def to_approval(subset):
+        """评议 and 公示 as the village does them (batch steps, not timed): the households reach 审核
+        with the approval stage's real viewflow process and tasks, as in production. An UPDATE of
+        the stage would skip the process and under-count the county approval (issue 18 item 7)."""
+        meeting = datetime.date.today() - datetime.timedelta(days=12)
+        batches.record_review_meeting(
+            village=village, actor=head, held_on=meeting, place="村委会会议室", expected_members=30,
+            present_members=21, votes=[Vote(h.pk, agree=18, against=2, abstain=1) for h in subset],
+            files={"meeting_minutes_scan": upload("minutes.png"), "sign_in_sheet": upload("sign.png")})
+        batch = batches.create_notice_batch(
+            village=village, actor=clerk, household_ids=[h.pk for h in subset],
+            posted_on=meeting + datetime.timedelta(days=2), ends_on=meeting + datetime.timedelta(days=8),
+            posted_at="村委会公示栏")
+        batches.file_notice_photo(batch_id=batch.pk, actor=clerk, upload=upload("posted.png"))
+        batches.close_due_notices()
+        for h in subset:
+            ingest_evidence(actor=office, upload=upload(), stage=S.APPROVAL, kind="household_survey", household=h)
+            ingest_evidence(actor=office, upload=upload(), stage=S.APPROVAL, kind="signed_agreement", household=h)
+        assert set(Household.objects.filter(pk__in=[h.pk for h in subset]).values_list("stage", flat=True)) == {S.APPROVAL}
 
     plain = households[: args.households]
     real_after_leaving = paperwork.after_leaving
@@ -108,8 +124,7 @@ def main():
     rows = []
     t, q = run("submit_application", clerk, plain)
     rows.append(("submit_application (申报→评议)", t, q))
-    for h in plain:
-        to_approval(h)
+    to_approval(plain)
     t, q = run("township_review", reviewer, plain)
     rows.append(("township_review (审核内)", t, q))
     t, q = run("county_approval", office, plain)
