@@ -34,7 +34,7 @@ HASHED_FIELDS = (
 )
 # Fields added later: hashed only when set, so that events recorded before they existed (null)
 # keep their hash and still verify, while a new event's value is covered like any other field.
-OPTIONAL_HASHED_FIELDS = ("actor_posts", "key_id")
+OPTIONAL_HASHED_FIELDS = ("actor_posts", "key_id", "chain")
 
 
 class UnknownKey(Exception):

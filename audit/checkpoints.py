@@ -21,10 +21,13 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 from .chain import UnknownKey, current_key_id, keyed_digest
-from .models import AuditEvent, ChainHead
+from .models import AuditEvent, ChainHead, CountyChainHead
 
 PREFIX = "audit-checkpoints"
 SIGNED_FIELDS = ("event_id", "hash", "events", "written_at", "key_id")
+# Since the chains are per county (issue 18 item 6) a checkpoint also signs every chain's head
+# ([chain, event id, hash]); files written before have none and are read as they were.
+HEADS = "heads"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Checkpoint:
     written_at: str
     key_id: str
     signature: str
+    heads: tuple = ()  # ((chain, event id, hash), …): every chain's head when it was written
 
     @property
     def code(self) -> str:
@@ -51,26 +55,38 @@ def _storage():
 
 
 def _signed_bytes(values: dict) -> bytes:
-    return json.dumps({k: values[k] for k in SIGNED_FIELDS}, sort_keys=True, ensure_ascii=False,
+    fields = (*SIGNED_FIELDS, HEADS) if HEADS in values else SIGNED_FIELDS
+    return json.dumps({k: values[k] for k in fields}, sort_keys=True, ensure_ascii=False,
                       separators=(",", ":")).encode()
 
 
+def _heads() -> list[list]:
+    """[[chain, last event id, last hash]] of every chain that has events, chain "" first."""
+    heads = [["", h.last_event_id, h.last_hash] for h in ChainHead.objects.filter(pk=1, last_event_id__isnull=False)]
+    heads += [[h.chain, h.last_event_id, h.last_hash]
+              for h in CountyChainHead.objects.filter(last_event_id__isnull=False).order_by("chain")]
+    return heads
+
+
 def write_checkpoint() -> Checkpoint | None:
-    """Sign the chain head as it is now and write it to the storage; None while the chain is empty."""
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is None or head.last_event_id is None:
+    """Sign every chain's head as it is now and write it to the storage; None while the log is
+    empty. `event_id`/`hash` name the newest event of all chains (the figure an auditor notes)."""
+    heads = _heads()
+    if not heads:
         return None
+    _, newest_id, newest_hash = max(heads, key=lambda head: head[1])
     values = {
-        "event_id": head.last_event_id,
-        "hash": head.last_hash,
-        "events": AuditEvent.objects.filter(id__lte=head.last_event_id).count(),
+        "event_id": newest_id,
+        "hash": newest_hash,
+        "events": AuditEvent.objects.filter(id__lte=newest_id).count(),
         "written_at": timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "key_id": current_key_id(),
+        HEADS: heads,
     }
     values["signature"] = keyed_digest(values["key_id"], _signed_bytes(values))
     name = f"{PREFIX}/{values['event_id']:015d}-{values['written_at'].replace(':', '')}.json"
     stored = _storage().save(name, ContentFile(json.dumps(values, ensure_ascii=False, indent=1).encode()))
-    return Checkpoint(name=stored, **values)
+    return Checkpoint(name=stored, **{**values, HEADS: tuple(tuple(h) for h in heads)})
 
 
 def _names():
@@ -100,7 +116,8 @@ def read_all() -> tuple[list[Checkpoint], list[tuple[str, str]]]:
         if values.get("signature") != expected:
             bad.append((name, "检查点签名不符：检查点文件被改动"))
             continue
-        good.append(Checkpoint(name=name, **{k: values[k] for k in (*SIGNED_FIELDS, "signature")}))
+        good.append(Checkpoint(name=name, **{k: values[k] for k in (*SIGNED_FIELDS, "signature")},
+                               heads=tuple(tuple(h) for h in values.get(HEADS, ()))))
     return good, bad
 
 

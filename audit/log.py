@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .chain import GENESIS_HASH, current_key_id, event_hash, plain_json
-from .models import AuditEvent, ChainHead
+from .models import AuditEvent, ChainHead, CountyChainHead
 
 
 def client_ip(request):
@@ -27,23 +27,33 @@ def describe_target(target):
     return meta.label_lower, str(target.pk), area_code
 
 
-def _head_for_update():
-    """The chain head, locked until commit: one query once it exists (issue 18: a transition's
-    queries). The first writer ever creates it from the events (none, or a chain restored without
-    its head); a concurrent first writer's row wins and is locked in turn."""
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+COUNTY_DIGITS = 6  # 省2 + 市2 + 县2 of a 12-digit area code
+
+
+def chain_of(area_code: str) -> str:
+    """The chain an event of `area_code` goes on: its county, or "" without one."""
+    code = area_code or ""
+    return code[:COUNTY_DIGITS] if len(code) >= COUNTY_DIGITS and code[:COUNTY_DIGITS].isdigit() else ""
+
+
+def _head_for_update(chain: str):
+    """The chain's head, locked until commit: one query once it exists (issue 18: a transition's
+    queries). The first writer of a chain creates it from the chain's events (none: the genesis; or
+    a log restored without its heads); a concurrent first writer's row wins and is locked in turn."""
+    model, key = (ChainHead, {"pk": 1}) if chain == "" else (CountyChainHead, {"chain": chain})
+    head = model.objects.select_for_update().filter(**key).first()
     if head is not None:
         return head
     try:
         with transaction.atomic():
-            ChainHead.objects.create(pk=1, **_head_from_events())
+            model.objects.create(**key, **_head_from_events(chain))
     except IntegrityError:
         pass
-    return ChainHead.objects.select_for_update().get(pk=1)
+    return model.objects.select_for_update().get(**key)
 
 
-def _head_from_events():
-    last = AuditEvent.objects.order_by("-id").first()
+def _head_from_events(chain: str):
+    last = AuditEvent.objects.filter(chain=chain).order_by("-id").first()
     if last is None:
         return {"last_event_id": None, "last_hash": GENESIS_HASH}
     return {"last_event_id": last.id, "last_hash": last.hash}
@@ -71,7 +81,8 @@ def _posts(actor, is_user: bool, area_code: str, posts):
 
 def record(actor, action, target=None, data=None, request=None, *, area_code=None, posts=None) -> AuditEvent:
     """Append an event. Runs in the caller's transaction, so the event and the change it
-    records commit or vanish together; the locked chain head serialises concurrent writers.
+    records commit or vanish together; the locked head of the event's chain (its county's, or
+    chain "") serialises concurrent writers of that chain only.
     The actor's posts over the event's area at this moment are stored with it (given as `posts`, or
     asked of the posts provider), so the history names the post held then, not the post held now."""
     target_type, target_id, target_area = describe_target(target)
@@ -80,8 +91,9 @@ def record(actor, action, target=None, data=None, request=None, *, area_code=Non
     actor_posts = _posts(actor, is_user, area_code, posts)
     # No savepoint of its own inside the caller's transaction (two queries a record): a failure here
     # fails the caller's transaction as a whole, which is what an unrecorded change must do.
+    chain = chain_of(area_code)
     with transaction.atomic(savepoint=False):
-        head = _head_for_update()
+        head = _head_for_update(chain)
         event = AuditEvent(
             occurred_at=timezone.now(),
             actor_id=actor.pk if is_user else None,
@@ -94,6 +106,7 @@ def record(actor, action, target=None, data=None, request=None, *, area_code=Non
             data=plain_json(data or {}),
             actor_posts=actor_posts,
             key_id=current_key_id(),
+            chain=chain,
             prev_hash=head.last_hash,
         )
         event.hash = event_hash(event)

@@ -27,6 +27,10 @@ class AuditEvent(models.Model):
     # The key the event's hash is keyed with (HMAC-SM3, audit.chain); empty for events recorded
     # before the chain was keyed (their hash is SHA-256).
     key_id = models.CharField("密钥编号", max_length=32, blank=True, default="")
+    # Which chain the event is on (issue 18 item 6): the county of its area (the code's first six
+    # digits), or "" — events without a county, and every event recorded before chains were per
+    # county. Hashed when set (audit.chain), so an event cannot be moved to another chain.
+    chain = models.CharField("审计链", max_length=6, blank=True, default="")
     prev_hash = models.CharField("前一事件哈希", max_length=64)
     hash = models.CharField("本事件哈希", max_length=64, unique=True)
 
@@ -34,7 +38,8 @@ class AuditEvent(models.Model):
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         ordering = ["id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+                   models.Index(fields=["chain", "id"], name="audit_chain_idx")]
         triggers = [
             # The log is append-only: the database itself refuses to rewrite history.
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
@@ -45,7 +50,8 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """One row holding the newest event's hash; appenders lock it so the chain never forks."""
+    """The head of chain "" (events without a county, and the whole log before chains were per
+    county): the newest event's hash; appenders lock it so the chain never forks."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_event_id = models.BigIntegerField(null=True)
@@ -53,3 +59,21 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = "审计链头"
+
+
+class CountyChainHead(models.Model):
+    """The head of one county's chain (issue 18 item 6). Appenders lock only their county's row: an
+    approval in one county never waits for another county's, where one head for the province
+    capped a step near 68 a second. Each chain verifies alone; the signed checkpoints
+    (audit/checkpoints.py) record every head, which anchors them together."""
+
+    chain = models.CharField(max_length=6, primary_key=True)
+    last_event_id = models.BigIntegerField(null=True)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "县级审计链头"
+        verbose_name_plural = "县级审计链头"
+
+    def __str__(self):
+        return f"{self.chain} #{self.last_event_id}"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .chain import GENESIS_HASH, UnknownKey, event_hash
 from .checkpoints import read_all
-from .models import AuditEvent, ChainHead
+from .models import AuditEvent, ChainHead, CountyChainHead
 
 
 @dataclass
@@ -21,14 +21,18 @@ class ChainReport:
 
 
 def verify_chain(batch_size: int = 2000, *, checkpoints: bool = True) -> ChainReport:
-    expected_prev = GENESIS_HASH
+    """Walk every event in order, each chain alone (chain "" and one per county, issue 18 item 6):
+    an event must follow its chain's previous event, hash to what it says, and every chain must end
+    at its head. Memory holds one entry per chain, however long the log."""
+    expected: dict[str, str] = {}
+    last_ids: dict[str, int] = {}
+    keyed: set[str] = set()
     checked = 0
-    last_id = None
-    keyed_seen = False
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
-        if event.prev_hash != expected_prev:
+        chain = event.chain
+        if event.prev_hash != expected.get(chain, GENESIS_HASH):
             return ChainReport(checked, event.id, "前一事件哈希不符：事件被删除、插入或链被分叉")
-        if keyed_seen and not event.key_id:
+        if chain in keyed and not event.key_id:
             return ChainReport(checked, event.id, "事件没有密钥编号，却排在带密钥的事件之后：链被改写")
         try:
             actual = event_hash(event)
@@ -36,16 +40,33 @@ def verify_chain(batch_size: int = 2000, *, checkpoints: bool = True) -> ChainRe
             return ChainReport(checked, event.id, f"事件的密钥编号“{event.key_id}”未配置：无法核验（或被改写）")
         if actual != event.hash:
             return ChainReport(checked, event.id, "事件内容与其哈希不符：事件被改写")
-        keyed_seen = keyed_seen or bool(event.key_id)
-        expected_prev = event.hash
-        last_id = event.id
+        if event.key_id:
+            keyed.add(chain)
+        expected[chain] = event.hash
+        last_ids[chain] = event.id
         checked += 1
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and checked and (head.last_event_id != last_id or head.last_hash != expected_prev):
-        return ChainReport(checked, None, "链头与最后一个事件不符：末尾事件被删除")
+    problem = _heads_problem(expected, last_ids)
+    if problem:
+        return ChainReport(checked, None, problem)
     if not checkpoints:
         return ChainReport(checked)
     return _against_checkpoints(checked)
+
+
+def _heads_problem(expected: dict[str, str], last_ids: dict[str, int]) -> str:
+    """Every chain ends at its head, and no head names a chain whose events are gone."""
+    heads = {"": ChainHead.objects.filter(pk=1).values_list("last_event_id", "last_hash").first()}
+    heads.update({chain: (last, hash_) for chain, last, hash_ in
+                  CountyChainHead.objects.values_list("chain", "last_event_id", "last_hash")})
+    for chain, head in heads.items():
+        name = f"县级链 {chain}" if chain else "链"
+        if head is None or head[0] is None:
+            continue
+        if chain not in last_ids:
+            return f"{name}的链头指向事件 #{head[0]}，该链上已没有事件：事件被删除"
+        if head != (last_ids[chain], expected[chain]):
+            return f"{name}的链头与最后一个事件不符：末尾事件被删除"
+    return ""
 
 
 def _against_checkpoints(checked: int) -> ChainReport:
@@ -63,6 +84,12 @@ def _against_checkpoints(checked: int) -> ChainReport:
             return ChainReport(checked, checkpoint.event_id,
                                f"与检查点 {checkpoint.code}（{checkpoint.written_at}）记录的哈希不符：该事件或此前的事件"
                                "被改写后重算了整条链", len(good))
+        for chain, event_id, hash_ in checkpoint.heads:
+            if AuditEvent.objects.filter(id=event_id).values_list("hash", flat=True).first() != hash_:
+                where = f"县级链 {chain}" if chain else "链"
+                return ChainReport(checked, event_id,
+                                   f"与检查点 {checkpoint.code}（{checkpoint.written_at}）记录的{where}链头不符：该事件"
+                                   "被删除，或它及此前的事件被改写后重算了该链", len(good))
         before = AuditEvent.objects.filter(id__lte=checkpoint.event_id).count()
         if before != checkpoint.events:
             return ChainReport(checked, checkpoint.event_id,

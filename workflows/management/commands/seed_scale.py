@@ -578,7 +578,8 @@ class Command(BaseCommand):
 
     def audit_events(self):
         """The current stage's events of each household, chained and keyed as audit.log records them."""
-        from audit.models import AuditEvent, ChainHead  # noqa: PLC0415  (reason: audit below us, used here only)
+        from audit.log import chain_of  # noqa: PLC0415  (reason: audit below us, used here only)
+        from audit.models import AuditEvent, CountyChainHead  # noqa: PLC0415
 
         key_id = current_key_id()
         labels = {code: role.label for code, role in ROLES.items()}
@@ -596,13 +597,14 @@ class Command(BaseCommand):
                 ORDER BY 3
             """)
             rows = cursor.fetchall()
-        last = AuditEvent.objects.order_by("-id").first()
-        prev = last.hash if last else GENESIS_HASH
+        # One chain per county, as audit.log records them (issue 18 item 6): each chain continues
+        # from its head (a county seeded in an earlier batch) or starts at the genesis.
+        prev = dict(CountyChainHead.objects.values_list("chain", "last_hash"))
         written = 0
         with connection.cursor() as cursor:
             with cursor.cursor.copy(
                     "COPY audit_auditevent (occurred_at, actor_id, actor_username, action, target_type, target_id, "
-                    "area_code, data, actor_posts, key_id, prev_hash, hash) FROM STDIN") as copy:
+                    "area_code, data, actor_posts, key_id, chain, prev_hash, hash) FROM STDIN") as copy:
                 for household_id, area, at, stage, round_, node, actor, username, role in rows:
                     if node is None:
                         action, data, posts = "household.stage_change", {"to": stage, "round": round_,
@@ -616,18 +618,21 @@ class Command(BaseCommand):
                         action, data = f"household.{node}.approve", {"role": role, "round": round_, "stage": stage,
                                                                      "changes": {}, "opinion": "经审核，情况属实，同意。"}
                         posts = [{"role": role, "label": labels.get(role, role)}]
+                    chain = chain_of(area)
                     event = AuditEvent(occurred_at=at, actor_id=actor, actor_username=username or "",
                                        ip_address=None, action=action, target_type="workflows.householdlifecycle",
                                        target_id=str(household_id), area_code=area, data=data, actor_posts=posts,
-                                       key_id=key_id, prev_hash=prev)
+                                       key_id=key_id, chain=chain, prev_hash=prev.get(chain, GENESIS_HASH))
                     event.hash = event_hash(event)
-                    prev = event.hash
+                    prev[chain] = event.hash
                     copy.write_row((at, actor, username or "", action, event.target_type, event.target_id, area,
-                                    _json(data), _json(posts) if posts is not None else None, key_id,
+                                    _json(data), _json(posts) if posts is not None else None, key_id, chain,
                                     event.prev_hash, event.hash))
                     written += 1
-        last = AuditEvent.objects.order_by("-id").first()
-        ChainHead.objects.update_or_create(pk=1, defaults={"last_event_id": last.id, "last_hash": last.hash})
+        for chain in prev:
+            last = AuditEvent.objects.filter(chain=chain).order_by("-id").first()
+            CountyChainHead.objects.update_or_create(chain=chain, defaults={"last_event_id": last.id,
+                                                                            "last_hash": last.hash})
         return f"{written:,} 条"
 
     def finish(self):
