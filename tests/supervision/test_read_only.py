@@ -126,6 +126,7 @@ def params_for(name: str, route: str, world: dict) -> dict:
         "api:notice-objections": {"pk": world["batch"]},
         "api:objection-resolve": {"pk": world["objection"]},
         "supervision:export_check": {"code": world["export_code"]()},
+        "placement_detail": {"pk": world["placement"]},
         "monitoring:ledger_xlsx": {"kind": "households"},
         "aftercare:village_income": {"code": h.village.code},
         "aftercare:income_template": {"code": h.village.code},
@@ -194,7 +195,22 @@ def world(officials, give, areas, household):
     job, code = [], []
     world["export_job"] = lambda: job[0] if job else job.append(export_job(world)) or job[0]
     world["export_code"] = lambda: code[0] if code else code.append(export_code(world)) or code[0]
+    world["placement"] = cross_county(world)
     return world
+
+
+def cross_county(world):
+    """A 跨县安置 request for the household (registry/placements.py), as its township files it: for a
+    site of a neighbouring county, waiting for the county's decision."""
+    from django.test import override_settings
+
+    from registry import placements
+    from tests.factories import AreaFactory
+
+    neighbour = AreaFactory(code="520888000000", name="邻县", level="county")
+    with override_settings(POLICY_CROSS_COUNTY_PROVINCES=["52"]):
+        return placements.request_placement(actor=world["officials"]["reviewer"], household_id=world["household"].pk,
+                                            site_id=SiteFactory(area=neighbour).pk, reason="邻县安置").pk
 
 
 def later_apps_world(officials, areas, site) -> dict:
@@ -272,7 +288,7 @@ NOT_HIS = {"approvals:reassign", "approvals:meeting_new", "approvals:notice_new"
            "intake:batch", "intake:errors", "intake:recheck_report_excel"}
 # Form pages (GET shows the form, POST writes): their POST must answer 403 like the POST-only URLs.
 WRITE_FORMS = {"approvals:reassign", "approvals:meeting_new", "approvals:notice_new", "documents:notice_new",
-               "documents:batch_new", "archive:level_record_new"}
+               "documents:batch_new", "archive:level_record_new", "placement_new", "placement_detail"}
 
 
 def test_every_url_takes_a_real_object_of_the_auditors_county(officials, world, login):
