@@ -8,7 +8,8 @@ For each size a PostgreSQL database `scale_<size>` (scale_10k, scale_1m …) is 
 `manage.py seed_scale` unless it already holds exactly that many households (the build of 1 M
 takes hours on two cores: it is kept and reused; its run time is remembered in
 var/bench/seed_<size>.txt and reported). Then, in turn: the list pages at both sizes
-(bench/lists.py, interleaved), the transitions on the real path (bench/lifecycle.py), the county
+(bench/lists.py, interleaved), the transitions on the real path (bench/lifecycle.py), county
+approvals with 1, 2 and 4 processes (bench/parallel_approvals.py), the county
 cockpit against a plain GROUP BY at the large size (bench/cockpit.py) and the production
 processes' throughput (bench/production.py). Each bench's output goes into bench/RESULTS.md
 verbatim, with the machine (cores, memory, PostgreSQL version) and the date. A bench that fails
@@ -93,7 +94,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("sizes", nargs="*", type=int)
     parser.add_argument("--runs", type=int, default=21)
-    parser.add_argument("--only", default="lists,lifecycle,cockpit,production")
+    parser.add_argument("--only", default="lists,lifecycle,parallel,cockpit,production")
     args = parser.parse_args()
     small, large = (args.sizes + [10_000, 1_000_000][len(args.sizes):])[:2]
     only = set(args.only.split(","))
@@ -107,6 +108,9 @@ def main():
     if "lifecycle" in only:
         sections.append(run("Transitions on the real path (bench/lifecycle.py)",
                             ["bench/lifecycle.py", "--households", "200"]))
+    if "parallel" in only:
+        sections.append(run("County approvals with 1, 2 and 4 processes (bench/parallel_approvals.py)",
+                            ["bench/parallel_approvals.py", "--per-run", "40"]))
     if "cockpit" in only:
         sections.append(run("County cockpit against a plain GROUP BY (bench/cockpit.py)",
                             ["bench/cockpit.py", "--size", str(large), "--runs", "7"]))
