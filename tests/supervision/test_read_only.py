@@ -42,8 +42,10 @@ READING_POSTS = {"approvals:search_id", "documents:verify", "documents:verify_lo
 FINDINGS = re.compile(r"^supervision:finding")
 # Rows a refused request may still leave: its own audit trail, sessions, login bookkeeping; and
 # the export job a reading POST above requests.
+# archive.exportjob and monitoring.ledgerexport: made lazily by the walk itself; monitoring.areatally:
+# the cockpit's counted figures, a cache any reader's page refills when missing or too old.
 UNCOUNTED = {"audit.auditevent", "audit.chainhead", "sessions.session", "axes.accessattempt", "axes.accesslog",
-             "axes.accessfailurelog", "archive.exportjob"}
+             "axes.accessfailurelog", "archive.exportjob", "monitoring.ledgerexport", "monitoring.areatally"}
 
 
 def routes(resolver=None, prefix="", namespace=""):
@@ -128,6 +130,9 @@ def params_for(name: str, route: str, world: dict) -> dict:
         "supervision:export_check": {"code": world["export_code"]()},
         "placement_detail": {"pk": world["placement"]},
         "monitoring:ledger_xlsx": {"kind": "households"},
+        "monitoring:ledger_export": {"kind": "households"},
+        "monitoring:ledger_export_status": {"pk": world["ledger_export"]()},
+        "monitoring:ledger_export_download": {"pk": world["ledger_export"]()},
         "aftercare:village_income": {"code": h.village.code},
         "aftercare:income_template": {"code": h.village.code},
         "public:notice": {"pk": world["batch"]},
@@ -196,7 +201,17 @@ def world(officials, give, areas, household):
     world["export_job"] = lambda: job[0] if job else job.append(export_job(world)) or job[0]
     world["export_code"] = lambda: code[0] if code else code.append(export_code(world)) or code[0]
     world["placement"] = cross_county(world)
+    ledger = []
+    world["ledger_export"] = lambda: ledger[0] if ledger else ledger.append(ledger_export(world)) or ledger[0]
     return world
+
+
+def ledger_export(world):
+    """The county office's background 台账 (an auditor may not start one: 后台生成 is a POST)."""
+    from monitoring.models import LedgerExport
+
+    return LedgerExport.objects.create(kind="households", area_code=world["household"].village.parent.parent.code,
+                                       requested_by=world["officials"]["county_office"], total=1).pk
 
 
 def cross_county(world):
@@ -285,7 +300,9 @@ NOT_HIS = {"approvals:reassign", "approvals:meeting_new", "approvals:notice_new"
            # an import batch and its error workbook: the working file of the officials entering its
            # households (intake/access.py); the 回头看 report's Excel: the county office's (the
            # report itself is filed as a document, which the auditor reads)
-           "intake:batch", "intake:errors", "intake:recheck_report_excel"}
+           "intake:batch", "intake:errors", "intake:recheck_report_excel",
+           # a background 台账 and its one download: its requester's (monitoring/ledger_exports.py)
+           "monitoring:ledger_export_status", "monitoring:ledger_export_download"}
 # Form pages (GET shows the form, POST writes): their POST must answer 403 like the POST-only URLs.
 WRITE_FORMS = {"approvals:reassign", "approvals:meeting_new", "approvals:notice_new", "documents:notice_new",
                "documents:batch_new", "archive:level_record_new", "placement_new", "placement_detail"}
