@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from documents.spreadsheets import download_name
 from registry.models import EMPLOYED, LABOUR_WITH_ABILITY, AdminArea, AreaLevel, Household, Member
 from registry.scope import covers, get_household_for
 from workflows.acting import Refused
@@ -348,7 +349,7 @@ def income_template(request, code):
         raise Http404("年度或季度有误。")
     households = _moved_in(request.user).filter(village=village).order_by("number")
     response = HttpResponse(workbook.template(households, year=year, quarter=quarter), content_type=workbook.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="income-{village.code}-{year}Q{quarter}.xlsx"'
+    response["Content-Disposition"] = download_name(f"收入监测表-{village.name}-{year}年第{quarter}季度.xlsx")
     return response
 
 

@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from audit.log import record
 from documents import storage
 from documents.permissions import ADD_DOCUMENT
-from documents.spreadsheets import append_row
+from documents.spreadsheets import append_row, download_name, fit_columns
 from registry.models import AdminArea, AreaLevel, Household, ResettlementSite
 from registry.scope import area_q, covers, get_household_for, get_site_for
 
@@ -156,8 +157,10 @@ def _xlsx(rows) -> HttpResponse:
     sheet.append(["类型", "搬迁户编号/安置点", "安置方式", "区划代码", "已过阶段", "缺少的材料"])
     for row in rows:
         append_row(sheet, [row["kind"], row["name"], row["mode"], row["area_code"], row["stage"], row["missing"]])
+    fit_columns(sheet)
+    sheet.freeze_panes = "A2"
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="completeness.xlsx"'
+    response["Content-Disposition"] = download_name(f"档案完整性-{timezone.localdate():%Y%m%d}.xlsx")
     book.save(response)
     return response
 
@@ -169,7 +172,7 @@ def household_export(request: HttpRequest, pk: int) -> HttpResponse:
     data = household_bag_zip(household)
     record(request.user, "archive.export", household, {"kind": "household", "bytes": len(data)}, request)
     response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="household-{household.number}.zip"'
+    response["Content-Disposition"] = download_name(f"搬迁户档案-{household.number}.zip")
     return response
 
 
@@ -186,6 +189,6 @@ def file_catalogue(request: HttpRequest, pk: int, part: str = "catalogue") -> Ht
            {"file_code": archive_file.file_code, "volume": volume, "part": part}, request,
            area_code=archive_file.area_code)
     response = HttpResponse(data, content_type="application/pdf")
-    name = "cover" if part == "cover" else "catalogue"
-    response["Content-Disposition"] = f'inline; filename="{name}-{archive_file.pk}-{volume}.pdf"'
+    name = "案卷封面" if part == "cover" else "卷内目录"
+    response["Content-Disposition"] = download_name(f"{name}-{archive_file.file_code}-第{volume}册.pdf", inline=True)
     return response

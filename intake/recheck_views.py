@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.log import record
+from documents.spreadsheets import download_name
 from documents.storage import open_stored
 from registry.models import AdminArea
 from registry.scope import holds_post
@@ -165,6 +166,6 @@ def report_excel(request, pk):
            request=request, area_code=made.area_code)
     with open_stored(made.excel_name) as fh:
         response = HttpResponse(fh.read(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''recheck-{made.pk}.xlsx"
+    response["Content-Disposition"] = download_name(f"回头看报告-{made.county.name}-{made.pk}.xlsx")
     return response
 

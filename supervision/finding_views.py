@@ -14,10 +14,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.log import record
 from documents import storage
+from documents.spreadsheets import download_name
 from registry.scope import get_household_for, get_site_for
 
 from . import findings
@@ -90,7 +92,7 @@ def ledger_xlsx(request):
     record(request.user, "finding.export", None, {"filters": request.GET.dict(), "rows": len(rows)},
            request=request, area_code=(form.cleaned_data.get("area") or "") if form.is_valid() else "")
     response = HttpResponse(ledger_workbook(rows, counts_table(scoped)), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="findings-ledger.xlsx"'
+    response["Content-Disposition"] = download_name(f"督查问题台账-{timezone.localdate():%Y%m%d}.xlsx")
     return response
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import checkpoints
 from audit.log import record
 from audit.models import AuditEvent
+from documents.spreadsheets import download_name
 from documents.verification import display, normalise
 from registry.people import display_name
 from registry.scope import area_q, covers, get_household_for, get_site_for
@@ -55,14 +56,14 @@ def _history(request, case, timeline, *, subject: str, export: str = "", urls: d
         data, _ = history_pdf(case, subject=subject, entries=entries, actor=request.user, filters=chosen,
                               request=request)
         response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="history-{case._meta.model_name}-{case.pk}.pdf"'
+        response["Content-Disposition"] = download_name(f"案件历史-{subject.replace(' ', '')}.pdf")
         return response
     action = "supervision.history_export" if export else "supervision.history_view"
     # Issue 8: every auditor read of a personal record is itself logged.
     record(request.user, action, case, {"subject": subject, **chosen, "entries": len(entries)}, request=request)
     if export:
         response = HttpResponse(history_workbook(subject, entries), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="history-{case._meta.model_name}-{case.pk}.xlsx"'
+        response["Content-Disposition"] = download_name(f"案件历史-{subject.replace(' ', '')}.xlsx")
         return response
     return render(request, "supervision/history.html", {
         "case": case, "subject": subject, "entries": entries, "form": form, "kinds": KINDS,
@@ -72,12 +73,14 @@ def _history(request, case, timeline, *, subject: str, export: str = "", urls: d
 
 def _household_urls(household) -> dict:
     return {"export_url": reverse("supervision:household_history_xlsx", args=[household.pk]),
-            "pdf_url": reverse("supervision:household_history_pdf", args=[household.pk])}
+            "pdf_url": reverse("supervision:household_history_pdf", args=[household.pk]),
+            "back_url": reverse("approvals:case", args=[household.pk]), "back_label": "返回案件"}
 
 
 def _site_urls(site) -> dict:
     return {"export_url": reverse("supervision:site_history_xlsx", args=[site.pk]),
-            "pdf_url": reverse("supervision:site_history_pdf", args=[site.pk])}
+            "pdf_url": reverse("supervision:site_history_pdf", args=[site.pk]),
+            "back_url": reverse("approvals:site", args=[site.pk]), "back_label": "返回安置点"}
 
 
 @login_required

@@ -108,3 +108,35 @@ def test_the_word_list_catches_an_untranslated_page():
     page = '<p>Inbox</p><button title="Assign">领取</button><input type="submit" value="Save">'
     assert english_in(page) == ["Assign", "Inbox", "Save"]
     assert english_in("<p>5209 PDF SHA-256 GPS 审核</p>") == []
+
+
+def crawl_admin(client, limit=120):
+    """The admin pages a non-superuser official reaches from /admin/ through its own links."""
+    import html as html_module
+    from urllib.parse import urljoin, urlsplit
+
+    seen, queue, pages = set(), ["/admin/"], {}
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        pages[url] = response.content.decode()
+        for href in re.findall(r'href="([^"#]+)"', pages[url]):
+            target = html_module.unescape(urljoin(url, href))
+            path = urlsplit(target).path
+            if path.startswith("/admin/") and not re.search(r"/(logout|delete|password_change)/", path):
+                queue.append(target)
+    return pages
+
+
+@pytest.mark.parametrize("name", ["clerk_a", "reviewer", "county_office", "auditor"])
+def test_no_english_on_the_admin_pages_an_official_reaches(officials, in_approval, login, name):
+    """viewflow's 'Tasks' and the admin's own words, as a non-superuser official sees them."""
+    pages = crawl_admin(login(officials[name]))
+    found = {url: english_in(body) for url, body in pages.items() if english_in(body)}
+    assert len(pages) > 5
+    assert found == {}, sorted({w for words in found.values() for w in words})
