@@ -12,6 +12,9 @@ from workflows import labels
 from workflows.steps import SIGNATURE_LEVELS
 
 DETAIL_LABELS = {
+    # 督查问题 (supervision.findings): filed, answered, sent back, closed
+    "category": "类别", "description": "问题描述", "responsible_role": "责任岗位", "responsible_area": "责任区划",
+    "requested_by": "发起人",  # 立即运行 of the integrity checks
     # stage work (workflows.households.service / site_services, opinions, tasks)
     "stage": "阶段", "round": "轮次", "step": "环节", "from": "原阶段", "to": "新阶段", "transition": "流转",
     "opinion": "意见", "opinion_id": "意见编号", "text": "意见内容", "decision": "决定", "role": "岗位",
@@ -192,8 +195,12 @@ def value_text(key: str, value, action: str = "", scope: str = "household") -> s
         return TRANSITION_LABELS.get(value, value)
     if key == "decision":
         return DECISION_LABELS.get(value, value)
-    if key == "role":
+    if key in ("role", "responsible_role"):
         return _role_label(value)
+    if key == "category" and action.startswith("finding."):
+        from supervision.models import Finding
+
+        return dict(Finding.Category.choices).get(value, value)
     if key == "signature_level":
         return _signature_label(value)
     if key in ("kind", "evidence"):

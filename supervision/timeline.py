@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from documents.models import Document, Evidence
+from registry.people import display_name
 from registry.roles import ROLES
 from registry.scope import posts_over
 from workflows.models import Opinion
@@ -341,11 +342,15 @@ def _event_entries(q: Q, area_code: str, scope: str) -> list[Entry]:
     # Events recorded before posts were stored fall back to the actor's posts now (marked 现任).
     current = _posts_of({e.actor_id for e in events
                          if e.actor_posts is None and not (e.data or {}).get("role")}, area_code)
+    # People by name (family name first), not by username; an account since deleted keeps its username.
+    names = {u.pk: display_name(u) for u in get_user_model().objects.filter(pk__in={e.actor_id for e in events
+                                                                                    if e.actor_id})}
     entries = []
     for e in events:
         role, role_current = _role_of(e, current)
+        actor = names.get(e.actor_id) or e.actor_username or "系统"
         entries.append(Entry(at=e.occurred_at, kind=kind_of(e.action), action=e.action,
-                             label=label_of(e.action), actor=e.actor_username or "系统", role=role,
+                             label=label_of(e.action), actor=actor, role=role,
                              role_current=role_current, ip=e.ip_address or "", detail=_detail_text(e.data),
                              order=e.id, scope=scope))
     return entries
@@ -355,7 +360,7 @@ def _site_opinion_entries(site) -> list[Entry]:
     SiteOpinion = apps.get_model("workflows", "SiteOpinion")
     return [
         Entry(at=o.created_at, kind="opinion", action=f"opinion.{o.decision}",
-              label=f"审批意见：{o.get_decision_display()}", actor=o.actor.get_username() if o.actor else "系统",
+              label=f"审批意见：{o.get_decision_display()}", actor=display_name(o.actor) if o.actor else "系统",
               role=_role_text(o.role), detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
                                                             "signature_level": o.signature_level, "text": o.text}),
               order=o.pk, scope="site")
@@ -366,7 +371,7 @@ def _site_opinion_entries(site) -> list[Entry]:
 def _opinion_entries(household) -> list[Entry]:
     return [
         Entry(at=o.created_at, kind="opinion", action=f"opinion.{o.decision}",
-              label=f"审批意见：{o.get_decision_display()}", actor=o.actor.get_username() if o.actor else "系统",
+              label=f"审批意见：{o.get_decision_display()}", actor=display_name(o.actor) if o.actor else "系统",
               role=_role_text(o.role), detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
                                                             "signature_level": o.signature_level, "text": o.text}),
               order=o.pk, scope="household")

@@ -247,9 +247,13 @@ def test_a_sites_history_joins_its_opinions_evidence_and_findings(site_officials
     response = login(site_officials["auditor"]).get(f"/supervision/sites/{site.pk}/history/")
     assert response.status_code == 200
     seen = [(e.kind, e.action, e.actor) for e in response.context["entries"]]
-    assert ("opinion", "opinion.approve", "natres") in seen
-    assert ("evidence", "evidence.upload", "county_office") in seen
-    assert seen[-1] == ("finding", "finding.file", "auditor")
+    # People by name, family name first (registry.people.display_name), not by username.
+    from registry.people import display_name
+
+    assert ("opinion", "opinion.approve", display_name(site_officials["natres"])) in seen
+    assert ("evidence", "evidence.upload", display_name(site_officials["county_office"])) in seen
+    assert seen[-1] == ("finding", "finding.file", display_name(site_officials["auditor"]))
+    assert display_name(site_officials["natres"]) != "natres"
     opinion = next(e for e in response.context["entries"] if e.action == "opinion.approve")
     assert opinion.role and "选址" in opinion.text
 
