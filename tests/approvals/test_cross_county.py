@@ -295,6 +295,18 @@ def test_b_files_and_prints_only_what_its_acts_need(open_province, county_b, sit
     withdraw_evidence(a_evidence, actor=a["reviewer"], reason="重新上传")
 
 
+def test_the_home_countys_entry_form_keeps_the_approved_site(open_province, county_b, site_officials, household):
+    from registry.entry import CHANGE, HouseholdEntryForm
+
+    a, b = site_officials, county_b
+    place(household, b, a)
+    household = Household.objects.select_related("site", "village").get(pk=household.pk)
+    form = HouseholdEntryForm(instance=household, user=a["county_office"], perm=CHANGE)
+    assert b["site"] in form.fields["site"].queryset
+    other_b_site = SiteFactory(area=b["town"], name="河口二期")
+    assert other_b_site not in form.fields["site"].queryset  # only the approved one
+
+
 def household_number(household):
     return Household.objects.get(pk=household.pk).number
 
