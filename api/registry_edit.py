@@ -55,7 +55,7 @@ def _form_data(values: dict, user, perm) -> tuple[dict, dict]:
 def _household_form(data, instance, user, perm):
     form = HouseholdForm(data=data, instance=instance)
     form.fields["village"].queryset = areas_for(user, perm, [AreaLevel.VILLAGE])
-    form.fields["site"].queryset = sites_for(user, perm)
+    form.fields["site"].queryset = sites_for(user, perm, household=instance)
     form.fields["responsible_cadre"].queryset = cadres_for(user, perm)
     return form
 

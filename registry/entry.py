@@ -29,7 +29,7 @@ from registry import editing, policy
 from registry.changes import all_field_names, member_changes, member_values, snapshot
 from registry.choices import areas_for, cadres_for, official_label, sites_for
 from registry.forms import HOUSEHOLD_FIELDS, MEMBER_FIELDS, HouseholdForm, MemberForm, MemberInlineFormSet
-from registry.models import AreaLevel, Household, Member, ResettlementSite
+from registry.models import AreaLevel, Household, Member
 from registry.numbering import NumbersExhausted, next_household_number
 from registry.scope import get_household_for
 
@@ -62,13 +62,8 @@ class HouseholdEntryForm(HouseholdForm):
     def __init__(self, *args, user, perm, locked_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = areas_for(user, perm, [AreaLevel.VILLAGE])
-        self.fields["site"].queryset = sites_for(user, perm).order_by("code")
-        if self.instance.pk is not None and self.instance.site_id and policy.cross_county_approved(
-                self.instance, self.instance.site):
-            # 跨县安置 (registry/placements.py): the other county's site both counties approved stays a
-            # choice for the home county's officials, who keep the case.
-            self.fields["site"].queryset = (sites_for(user, perm) | ResettlementSite.objects.filter(
-                pk=self.instance.site_id)).order_by("code")
+        # 跨县安置: the other county's site both counties approved stays a choice (registry/choices.py).
+        self.fields["site"].queryset = sites_for(user, perm, household=self.instance).order_by("code")
         self.fields["responsible_cadre"].queryset = cadres_for(user, perm)
         self.fields["responsible_cadre"].label_from_instance = official_label
         self.fields["village"].empty_label = "请选择村"

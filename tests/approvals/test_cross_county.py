@@ -305,6 +305,17 @@ def test_the_home_countys_entry_form_keeps_the_approved_site(open_province, coun
     assert b["site"] in form.fields["site"].queryset
     other_b_site = SiteFactory(area=b["town"], name="河口二期")
     assert other_b_site not in form.fields["site"].queryset  # only the approved one
+    # The API's correction keeps it too (the same choices, registry/choices.py).
+    from rest_framework.test import APIClient
+
+    from api.models import ApiToken
+
+    _, key = ApiToken.issue(user=a["county_office"], name="测试")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api.patch(f"/api/v1/households/{household.pk}/", {"contact_phone": "13800001111"}, format="json")
+    assert response.status_code == 200, response.content.decode()
+    assert Household.objects.get(pk=household.pk).site == b["site"]
 
 
 def household_number(household):
