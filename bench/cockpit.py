@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/cockpit.py [--size 1000000] [--runs 7] [--database-url postgres://...]
 
-Builds a scratch database (default: bench19_cockpit on 127.0.0.1, dropped and recreated), one county of
+Builds a scratch database (default: bench_cockpit on 127.0.0.1, dropped and recreated), one county of
 20 townships × 10 villages, 200 sites (half with a leading industry; no funds ledger rows), and
 `--size` households with their head and, for each in a stage with a flow, one open process and
 human task (the stage's first step, routed to its post), written
@@ -37,7 +37,7 @@ def parse():
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench19_cockpit")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_cockpit")
     parser.add_argument("--reuse", action="store_true", help="measure the database a previous run built")
     return parser.parse_args()
 
