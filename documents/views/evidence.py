@@ -29,22 +29,26 @@ class _ClientNameParser(MultiPartParser):
     """Django reduces an uploaded file's name to its last path component before any view sees
     it; we keep what the client sent so that a name like "../../x.jpg" is refused, not renamed."""
 
+    client_parts = None  # the page's: [(name sent, name Django kept or None)]; the API reads client_names
+
     def sanitize_file_name(self, file_name):
         kept = super().sanitize_file_name(file_name)
-        self.client_names.append((file_name, kept))
+        self.client_names.append(file_name)
+        if self.client_parts is not None:
+            self.client_parts.append((file_name, kept))
         return kept
 
 
 def _keep_client_names(request) -> list[tuple[str, str | None]]:
-    names: list[tuple[str, str | None]] = []
+    parts: list[tuple[str, str | None]] = []
 
     def parse(meta, post_data):
         parser = _ClientNameParser(meta, post_data, request.upload_handlers, request.encoding)
-        parser.client_names = names
+        parser.client_names, parser.client_parts = [], parts
         return parser.parse()
 
     request.parse_file_upload = parse
-    return names
+    return parts
 
 
 @csrf_exempt  # the CSRF check runs in _upload, after the body is parsed our way (Django's documented pattern)
