@@ -207,6 +207,10 @@ def value_text(key: str, value, action: str = "", scope: str = "household") -> s
         return _kind_label(value)
     if key == "doc_type":
         return _doc_type_label(value)
+    if key == "content_type":
+        from documents.evidence.validation import TYPE_LABELS
+
+        return TYPE_LABELS.get(value, value)
     return value
 
 

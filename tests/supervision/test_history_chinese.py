@@ -62,7 +62,8 @@ def allowed(officials, household) -> list[str]:
     """The Latin a history may show: usernames, file names, paths, the Latin in labels (SHA-256, SM3, PDF)."""
     names = [u.get_username() for u in officials.values()] + ["auditor"]
     return sorted(set(names), key=len, reverse=True) + [
-        r"\b(image|application|text)/[\w.+\-]+",  # 文件类型 (MIME)
+        r"\b(image|application|text)/[\w.+\-]+",  # 文件类型 (MIME) of events recorded before its label
+        "JPEG", "PNG",  # 文件类型：PNG 图片
         r"/[\w/\-.?=&]*",  # 访问路径
         r"[\w\-]+\.(png|pdf|jpg|xlsx)",  # file names
         r"\b[0-9a-f]{16,}\b",  # hashes
