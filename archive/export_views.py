@@ -33,5 +33,5 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_job_for(request.user, pk)
-    return FileResponse(open_result(job, actor=request.user, request=request), content_type="application/zip",
+    return FileResponse(open_result(job, actor=request.user, request=request), content_type=job.content_type,
                         as_attachment=True, filename=job.download_name)

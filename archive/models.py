@@ -177,6 +177,7 @@ class ExportJob(models.Model):
         HOUSEHOLD = "household", "搬迁户档案"
         VILLAGE = "village", "村级档案（含本村搬迁户）"
         SITE = "site", "集中安置点档案"
+        COMPLETENESS = "completeness", "档案完整性报告（Excel）"
 
     class Status(models.TextChoices):
         PENDING = "pending", "排队中"
@@ -227,7 +228,15 @@ class ExportJob(models.Model):
 
     @property
     def download_name(self) -> str:
+        if self.kind == self.Kind.COMPLETENESS:
+            return f"档案完整性-{self.area_code}-{self.pk}.xlsx"
         return f"archive-{self.kind}-{self.pk}.zip"
+
+    @property
+    def content_type(self) -> str:
+        if self.kind == self.Kind.COMPLETENESS:
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return "application/zip"
 
 
 class FourPropertiesRun(models.Model):

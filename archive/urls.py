@@ -10,6 +10,7 @@ urlpatterns = [
     path("archive/files/<int:pk>/", views.file_detail, name="file_detail"),
     path("archive/items/<int:pk>/", views.item_open, name="item_open"),
     path("archive/completeness/", views.completeness, name="completeness"),
+    path("archive/completeness/background/", views.completeness_job, name="completeness_job"),
     path("archive/four-properties/", check_views.four_properties, name="four_properties"),
     path("archive/households/<int:pk>/export/", views.household_export, name="household_export"),
     path("archive/files/<int:pk>/catalogue.pdf", views.file_catalogue, name="file_catalogue"),

@@ -2,25 +2,28 @@
 the user's scope (a village's households on the village's page, paged), each file's 卷内目录, each
 item opened and each catalogue printed (audit events), and the completeness report."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from audit.log import record
 from documents import storage
 from documents.permissions import ADD_DOCUMENT
-from documents.spreadsheets import append_row, download_name, fit_columns
+from documents.spreadsheets import download_name
 from registry.models import AdminArea, AreaLevel, Household, ResettlementSite
 from registry.scope import area_q, covers, get_household_for, get_site_for
 
 from . import crossrefs
 from .access import HOUSEHOLD_VIEW, get_file_for, get_item_for, visible_files
 from .catalogue import catalogue_pdf, volumes_of
+from .completeness import gap_rows, scoped_households, site_gaps, write_gaps_xlsx
 from .completeness import report as completeness_report
-from .completeness import site_gaps
 from .export import household_bag_zip
+from .jobs import request_completeness
 
 TREE_PAGE_SIZE = 200  # households per page of a village's archive
 
@@ -117,51 +120,41 @@ def item_open(request: HttpRequest, pk: int) -> FileResponse:
                         filename=f"{item.archival_code}.{extension}")
 
 
-def _gap_rows(gaps):
-    for gap in gaps:
-        subject = gap.subject
-        is_site = isinstance(subject, ResettlementSite)
-        yield {
-            "kind": "安置点" if is_site else "搬迁户",
-            "name": subject.name if is_site else subject.number,
-            "mode": "" if is_site else subject.get_resettlement_mode_display(),
-            "area_code": subject.area_code,
-            "stage": gap.stage_label,
-            "missing": "、".join(gap.missing),
-        }
-
-
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
-    """For an area (a code prefix) or one site: what the stages passed require and the archive lacks."""
+    """For an area (a code prefix) or one site: what the stages passed require and the archive lacks.
+    Over ARCHIVE_COMPLETENESS_INLINE_LIMIT households it is not built in the request: the page
+    offers it as a background job (progress, then an Excel download)."""
     area_code = "".join(ch for ch in request.GET.get("area", "") if ch.isdigit())[:12]
     site = get_site_for(request.user, request.GET["site"]) if request.GET.get("site") else None
+    sites = ResettlementSite.objects.visible_to(request.user).order_by("code").values_list("pk", "name")
+    limit = settings.ARCHIVE_COMPLETENESS_INLINE_LIMIT
+    if site is None and scoped_households(request.user, area_code)[: limit + 1].count() > limit:
+        return render(request, "archive/completeness.html", {"too_large": limit, "area": area_code, "sites": sites})
     gaps = site_gaps(site) if site is not None else completeness_report(request.user, area_code=area_code)
-    rows = list(_gap_rows(gaps))
+    rows = list(gap_rows(gaps))
     if request.GET.get("format") == "xlsx":
         record(request.user, "archive.completeness_export", None,
                {"area": area_code, "site": site.pk if site else None, "rows": len(rows)}, request,
                area_code=site.area_code if site else area_code)
         return _xlsx(rows)
-    sites = ResettlementSite.objects.visible_to(request.user).order_by("code").values_list("pk", "name")
     return render(request, "archive/completeness.html", {"rows": rows, "area": area_code, "site": site,
                                                          "sites": sites})
 
 
-def _xlsx(rows) -> HttpResponse:
-    from openpyxl import Workbook
+@login_required
+@require_POST
+def completeness_job(request: HttpRequest) -> HttpResponse:
+    """The report of a large area, built in the background (archive.jobs.request_completeness)."""
+    area_code = "".join(ch for ch in request.POST.get("area", "") if ch.isdigit())[:12]
+    job = request_completeness(request.user, area_code, request)
+    return redirect("archive:export_detail", pk=job.pk)
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "档案完整性"
-    sheet.append(["类型", "搬迁户编号/安置点", "安置方式", "区划代码", "已过阶段", "缺少的材料"])
-    for row in rows:
-        append_row(sheet, [row["kind"], row["name"], row["mode"], row["area_code"], row["stage"], row["missing"]])
-    fit_columns(sheet)
-    sheet.freeze_panes = "A2"
+
+def _xlsx(rows) -> HttpResponse:
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = download_name(f"档案完整性-{timezone.localdate():%Y%m%d}.xlsx")
-    book.save(response)
+    write_gaps_xlsx(rows, response)
     return response
 
 

@@ -414,6 +414,9 @@ ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME = env.int("ARCHIVE_CATALOGUE_ITEMS_PER_VOLUME
 ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT = env.int("ARCHIVE_FOUR_PROPERTIES_PAGE_LIMIT", default=20000)
 # Days an export package (it holds unmasked forms) is kept after it is built; purged nightly.
 ARCHIVE_EXPORT_KEEP_DAYS = env.int("ARCHIVE_EXPORT_KEEP_DAYS", default=7)
+# The completeness report of more households than this is built in the background (an export job
+# with progress, downloaded as Excel), never inline in the request (issue 18 item 5).
+ARCHIVE_COMPLETENESS_INLINE_LIMIT = env.int("ARCHIVE_COMPLETENESS_INLINE_LIMIT", default=3000)
 # Nightly (local time): purge old export packages, then the 四性 check of every county's archive.
 from celery.schedules import crontab  # noqa: E402
 

@@ -37,7 +37,10 @@ READING_POSTS = {"approvals:search_id", "documents:verify", "documents:verify_lo
                  "notifications:open", "notifications:revoke_delegation", "notifications:delete_view",
                  # 立即运行 of the integrity checks: it verifies, writing only its results and its
                  # audit event (tests/supervision/test_integrity.py)
-                 "supervision:integrity_run"}
+                 "supervision:integrity_run",
+                 # the completeness report of a large area as a background job: an export request
+                 # of what he reads (tests/archive/test_completeness_job.py)
+                 "archive:completeness_job"}
 # The auditor's own write domain: his findings (tested in test_finding_pages.py).
 FINDINGS = re.compile(r"^supervision:finding")
 # Rows a refused request may still leave: its own audit trail, sessions, login bookkeeping; and
