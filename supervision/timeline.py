@@ -204,6 +204,7 @@ class Entry:
     detail: dict = field(default_factory=dict)
     order: int = 0
     scope: str = ""  # household or site: which stage table the detail's codes belong to
+    username: str = ""  # the actor's account (the API's `actor`); `actor` is the name people read
 
     @property
     def kind_label(self) -> str:
@@ -350,7 +351,7 @@ def _event_entries(q: Q, area_code: str, scope: str) -> list[Entry]:
         role, role_current = _role_of(e, current)
         actor = names.get(e.actor_id) or e.actor_username or "系统"
         entries.append(Entry(at=e.occurred_at, kind=kind_of(e.action), action=e.action,
-                             label=label_of(e.action), actor=actor, role=role,
+                             label=label_of(e.action), actor=actor, username=e.actor_username, role=role,
                              role_current=role_current, ip=e.ip_address or "", detail=_detail_text(e.data),
                              order=e.id, scope=scope))
     return entries
@@ -361,6 +362,7 @@ def _site_opinion_entries(site) -> list[Entry]:
     return [
         Entry(at=o.created_at, kind="opinion", action=f"opinion.{o.decision}",
               label=f"审批意见：{o.get_decision_display()}", actor=display_name(o.actor) if o.actor else "系统",
+              username=o.actor.get_username() if o.actor else "",
               role=_role_text(o.role), detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
                                                             "signature_level": o.signature_level, "text": o.text}),
               order=o.pk, scope="site")
@@ -372,6 +374,7 @@ def _opinion_entries(household) -> list[Entry]:
     return [
         Entry(at=o.created_at, kind="opinion", action=f"opinion.{o.decision}",
               label=f"审批意见：{o.get_decision_display()}", actor=display_name(o.actor) if o.actor else "系统",
+              username=o.actor.get_username() if o.actor else "",
               role=_role_text(o.role), detail=_detail_text({"stage": o.stage, "round": o.round, "step": o.step,
                                                             "signature_level": o.signature_level, "text": o.text}),
               order=o.pk, scope="household")

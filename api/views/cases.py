@@ -144,7 +144,7 @@ class History(CaseView):
             entries = self.kind.timeline(case, kinds=OFFICIAL_KINDS)
             full = False
         data = [{"at": e.at, "kind": e.kind, "kind_label": e.kind_label, "action": e.action, "label": e.label,
-                 "actor": e.actor, "role": e.role, "detail": {**e.detail, **({"ip": e.ip} if full and e.ip else {})}}
+                 "actor": e.username or e.actor, "role": e.role, "detail": {**e.detail, **({"ip": e.ip} if full and e.ip else {})}}
                 for e in entries]
         return Response(HistoryEntrySerializer(data, many=True).data)
 
