@@ -5,11 +5,14 @@ channel, post, evidence kind, document type). Presentation only: the stored even
 
 from django.apps import apps
 
+from documents.evidence.validation import TYPE_LABELS
 from documents.models import kind_label
 from documents.types import label_of
 from registry.roles import ROLES
 from workflows import labels
 from workflows.steps import SIGNATURE_LEVELS
+
+from .models import Finding
 
 DETAIL_LABELS = {
     # 督查问题 (supervision.findings): filed, answered, sent back, closed
@@ -198,8 +201,6 @@ def value_text(key: str, value, action: str = "", scope: str = "household") -> s
     if key in ("role", "responsible_role"):
         return _role_label(value)
     if key == "category" and action.startswith("finding."):
-        from supervision.models import Finding
-
         return dict(Finding.Category.choices).get(value, value)
     if key == "signature_level":
         return _signature_label(value)
@@ -208,8 +209,6 @@ def value_text(key: str, value, action: str = "", scope: str = "household") -> s
     if key == "doc_type":
         return _doc_type_label(value)
     if key == "content_type":
-        from documents.evidence.validation import TYPE_LABELS
-
         return TYPE_LABELS.get(value, value)
     return value
 
