@@ -11,7 +11,7 @@ from workflows import worklist
 def _badge(user):
     if not (user.is_authenticated and worklist.scope_q(user) != worklist.NOTHING):
         return None
-    return worklist.bounded_count(worklist.queue(user) | worklist.inbox(user))
+    return worklist.bounded_count(worklist.queue(user, counting=True) | worklist.inbox(user, counting=True))
 
 
 def _findings_badge(user):

@@ -23,7 +23,7 @@ from .service import notify
 
 def figures(user, now=None) -> dict:
     now = now or timezone.now()
-    mine = worklist.queue(user) | worklist.inbox(user)
+    mine = worklist.queue(user, counting=True) | worklist.inbox(user, counting=True)  # counted only
     soon = Household.objects.filter(deadlines.overdue_q(now + datetime.timedelta(days=due_soon_days())))
     late = Household.objects.filter(deadlines.overdue_q(now))
     on = worklist.PROCESS + "household__in"

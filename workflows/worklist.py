@@ -30,10 +30,10 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from registry.models import Household, Member, Relation, RelocationReason
+from registry.models import AreaLevel, Household, Member, Relation, RelocationReason
 from registry.models import HouseholdStage as S
 from registry.roles import ROLES
-from registry.scope import NOTHING, grants_of, hosted_post_q, post_q
+from registry.scope import NOTHING, PREFIX_LENGTH, grants_of, hosted_post_q, post_prefixes, post_q
 from workflows import acting, labels
 from workflows.acting import acting_role
 from workflows.households import deadlines, flows, stages
@@ -51,6 +51,7 @@ HOUSEHOLD = PROCESS + "household__"
 SITE_PROCESS = "process__siteprocess__"
 SITE_AREA_FIELD = SITE_PROCESS + "area_code"
 HAZARD = RelocationReason.DISEASE_OR_HAZARD
+COUNTY_PREFIX = PREFIX_LENGTH[AreaLevel.COUNTY]
 
 
 def _site_roles() -> set[str]:
@@ -79,16 +80,25 @@ class InArray(In):
 Task._meta.get_field("process").register_lookup(InArray)  # on this one field only (Django ≥ 4.2)
 
 
-def _role_q(user, role: str, process_model=HouseholdProcess) -> Q:
-    """Tasks of the processes still running in the user's areas of post `role`: the area's open
-    processes first (their partial index), then their tasks — as many rows read as the area has
-    cases under way, however large the province. Acting on tasks is a post's act: a superuser sees
-    only what their own grants cover."""
+def _role_q(user, role: str, process_model=HouseholdProcess, *, counting: bool = False) -> Q:
+    """Tasks of the processes still running in the user's areas of post `role`. Acting on tasks is a
+    post's act: a superuser sees only what their own grants cover.
+
+    Two spellings of the same set, for two kinds of statement (issue 18, docs/scaling.md):
+    - a page of rows in order: the area's open processes first (their partial index), then their
+      tasks — as many rows read as the area has cases under way, however large the province;
+    - a bounded count (`counting`) by a post of a county or wider: a correlated EXISTS, which leaves
+      PostgreSQL free to start from the post's open tasks — reading every open process of a very
+      large county only to count the few tasks routed to its office cost 1.2 s at a million
+      households. A township's or village's counts keep the first spelling (with EXISTS the
+      township leader's per-step counts went from 1.0× to 4.2× of their 10 k time at 100 k)."""
     where = post_q(user, role)
     if where == NOTHING:
         return NOTHING
-    processes = process_model.objects.filter(where, is_open=True).values("process_ptr_id")
-    return Q(process_id__in_array=processes)
+    processes = process_model.objects.filter(where, is_open=True)
+    if counting and min(len(prefix) for prefix in post_prefixes(user, role)) <= COUNTY_PREFIX:
+        return Q(Exists(processes.filter(pk=OuterRef("process_id"))))
+    return Q(process_id__in_array=processes.values("process_ptr_id"))
 
 
 def _host_tasks() -> Q:
@@ -96,7 +106,7 @@ def _host_tasks() -> Q:
     return Q(flow_task__in=[node for code in acting.HOST_ACTS for node in step_nodes().get(code, [])])
 
 
-def scope_q(user) -> Q:
+def scope_q(user, *, counting: bool = False) -> Q:
     """Open human tasks routed to a role the user holds, on cases inside that role's areas — and,
     for a household resettled across counties (registry/placements.py), its host acts on the posts
     over its host site (registry.scope.hosted_post_q)."""
@@ -105,9 +115,9 @@ def scope_q(user) -> Q:
     q = NOTHING
     site_roles = _site_roles()
     for role in grants_of(user):
-        where = _role_q(user, role)
+        where = _role_q(user, role, counting=counting)
         if role in site_roles:  # only the county bureaus are routed site tasks
-            where |= _role_q(user, role, SiteProcess)
+            where |= _role_q(user, role, SiteProcess, counting=counting)
         hosted = hosted_post_q(user, role, PROCESS + "household")
         if hosted is not NOTHING:
             where |= hosted & _host_tasks()
@@ -115,13 +125,13 @@ def scope_q(user) -> Q:
     return q
 
 
-def supervisor_q(user) -> Q:
+def supervisor_q(user, *, counting: bool = False) -> Q:
     q = NOTHING
     for role in SUPERVISOR_ROLES:
         if role in grants_of(user):
-            q |= _role_q(user, role)
+            q |= _role_q(user, role, counting=counting)
             if role in _site_roles():
-                q |= _role_q(user, role, SiteProcess)
+                q |= _role_q(user, role, SiteProcess, counting=counting)
     return q
 
 
@@ -129,20 +139,22 @@ def open_tasks():
     return Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN)
 
 
-def queue(user):
+def queue(user, *, counting: bool = False):
     # status = NEW alone, not also "IN (open statuses)": PostgreSQL multiplies the two selectivities
     # and, estimating a handful of rows, scanned every open task of the province (docs/scaling.md).
-    return Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True).filter(scope_q(user))
+    # `counting`: for bounded_count only (the scope spelled for counts, _role_q).
+    return Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True).filter(
+        scope_q(user, counting=counting))
 
 
-def inbox(user):
+def inbox(user, *, counting: bool = False):
     """Tasks the user holds, and those held by officials the user stands in for today (代理)."""
     owners = [user.pk, *acting.principal_ids(user)] if user.is_authenticated else [None]
-    return open_tasks().filter(status__in=HELD, owner__in=owners).filter(scope_q(user))
+    return open_tasks().filter(status__in=HELD, owner__in=owners).filter(scope_q(user, counting=counting))
 
 
-def supervised(user):
-    return open_tasks().filter(supervisor_q(user))
+def supervised(user, *, counting: bool = False):
+    return open_tasks().filter(supervisor_q(user, counting=counting))
 
 
 def is_supervisor_of(user, household) -> bool:

@@ -56,12 +56,12 @@ def _site_choices(user):
     return [(str(pk), name) for pk, name in sites]
 
 
-def _base(user, tab):
+def _base(user, tab, *, counting=False):
     if tab == "queue":
-        return worklist.queue(user)
+        return worklist.queue(user, counting=counting)
     if tab == "area":
-        return worklist.supervised(user)
-    return worklist.inbox(user)
+        return worklist.supervised(user, counting=counting)
+    return worklist.inbox(user, counting=counting)
 
 
 def _filtered(qs, form, id_search):
@@ -183,7 +183,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     is_supervisor = worklist.supervisor_q(user) != worklist.NOTHING
     tabs = [(code, label) for code, label in TABS if code != "area" or is_supervisor]
-    tab_counts = {code: worklist.bounded_count(_base(user, code)) for code, _ in tabs}
+    tab_counts = {code: worklist.bounded_count(_base(user, code, counting=True)) for code, _ in tabs}
     tab = request.GET.get("tab")
     if tab not in dict(tabs):
         tab = "inbox" if tab_counts["inbox"] or not tab_counts["queue"] else "queue"
@@ -216,7 +216,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "id_search": id_search,
         "page": page,
         "rows": rows,
-        "step_counts": worklist.counts_per_step(base, codes),
+        "step_counts": worklist.counts_per_step(_base(user, tab, counting=True), codes),
         "query": params.urlencode(),
         "step_query": _without(params, "step"),
         "is_supervisor": is_supervisor,
