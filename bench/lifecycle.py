@@ -10,7 +10,6 @@ county_approval (审核 → 开工). Documents render after commit; they are mea
 """
 
 import argparse
-import datetime
 import os
 import statistics
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def parse():
@@ -60,13 +60,13 @@ def main():
 
     import config.urls  # noqa: F401  (viewflow reverses task URLs)
     from documents.evidence.services import ingest_evidence
-    from registry.models import AreaLevel, Household
+    from registry.models import AreaLevel
     from registry.models import HouseholdStage as S
     from tests.conftest import make_official
     from tests.factories import AreaFactory, HouseholdFactory
     from tests.workflows.conftest import upload
-    from workflows.households import batches, paperwork, service
-    from workflows.households.batches import Vote
+    from village_steps import to_approval
+    from workflows.households import paperwork, service
 
     county = AreaFactory(code="520999000000", name="示例县", level=AreaLevel.COUNTY)
     town = AreaFactory(code="520999101000", name="城关镇", level=AreaLevel.TOWNSHIP, parent=county)
@@ -98,33 +98,13 @@ def main():
             queries.append(len(captured))
         return times, queries
 
-    def to_approval(subset):
-        """评议 and 公示 as the village does them (batch steps, not timed): the households reach 审核
-        with the approval stage's real viewflow process and tasks, as in production. An UPDATE of
-        the stage would skip the process and under-count the county approval (issue 18 item 7)."""
-        meeting = datetime.date.today() - datetime.timedelta(days=12)
-        batches.record_review_meeting(
-            village=village, actor=head, held_on=meeting, place="村委会会议室", expected_members=30,
-            present_members=21, votes=[Vote(h.pk, agree=18, against=2, abstain=1) for h in subset],
-            files={"meeting_minutes_scan": upload("minutes.png"), "sign_in_sheet": upload("sign.png")})
-        batch = batches.create_notice_batch(
-            village=village, actor=clerk, household_ids=[h.pk for h in subset],
-            posted_on=meeting + datetime.timedelta(days=2), ends_on=meeting + datetime.timedelta(days=8),
-            posted_at="村委会公示栏")
-        batches.file_notice_photo(batch_id=batch.pk, actor=clerk, upload=upload("posted.png"))
-        batches.close_due_notices()
-        for h in subset:
-            ingest_evidence(actor=office, upload=upload(), stage=S.APPROVAL, kind="household_survey", household=h)
-            ingest_evidence(actor=office, upload=upload(), stage=S.APPROVAL, kind="signed_agreement", household=h)
-        assert set(Household.objects.filter(pk__in=[h.pk for h in subset]).values_list("stage", flat=True)) == {S.APPROVAL}
-
     plain = households[: args.households]
     real_after_leaving = paperwork.after_leaving
     paperwork.after_leaving = lambda *a, **k: None  # service only
     rows = []
     t, q = run("submit_application", clerk, plain)
     rows.append(("submit_application (申报→评议)", t, q))
-    to_approval(plain)
+    to_approval(plain, village=village, head=head, clerk=clerk, office=office)
     t, q = run("township_review", reviewer, plain)
     rows.append(("township_review (审核内)", t, q))
     t, q = run("county_approval", office, plain)

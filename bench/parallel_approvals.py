@@ -14,7 +14,6 @@ A last run puts four workers on one county, where they still share its head.
 """
 
 import argparse
-import datetime
 import json
 import os
 import subprocess
@@ -25,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 COUNTIES = 4
 RUNS = [(1, "different"), (2, "different"), (4, "different"), (4, "same")]
 
@@ -86,8 +86,8 @@ def build(args, media):
     from tests.conftest import make_official
     from tests.factories import AreaFactory, HouseholdFactory
     from tests.workflows.conftest import upload
-    from workflows.households import batches, service
-    from workflows.households.batches import Vote
+    from village_steps import to_approval
+    from workflows.households import service
 
     # Each county's households: enough for every run that uses the county.
     needed = {c: sum(1 for n, kind in RUNS if kind == "different" and c < n) + (1 if c == 0 else 0)
@@ -110,20 +110,8 @@ def build(args, media):
             for kind in ("hukou_scan", "current_house_photo", "signed_application"):
                 ingest_evidence(actor=office, upload=upload(), stage=S.APPLY, kind=kind, household=h)
             service.decide(h.pk, step="submit_application", actor=clerk, decision="approve", opinion="同意")
-        meeting = datetime.date.today() - datetime.timedelta(days=12)
-        batches.record_review_meeting(
-            village=village, actor=head, held_on=meeting, place="村委会会议室", expected_members=30,
-            present_members=21, votes=[Vote(h.pk, agree=18, against=2, abstain=1) for h in households],
-            files={"meeting_minutes_scan": upload("minutes.png"), "sign_in_sheet": upload("sign.png")})
-        batch = batches.create_notice_batch(
-            village=village, actor=clerk, household_ids=[h.pk for h in households],
-            posted_on=meeting + datetime.timedelta(days=2), ends_on=meeting + datetime.timedelta(days=8),
-            posted_at="村委会公示栏")
-        batches.file_notice_photo(batch_id=batch.pk, actor=clerk, upload=upload("posted.png"))
-        batches.close_due_notices()
+        to_approval(households, village=village, head=head, clerk=clerk, office=office)
         for h in households:
-            for kind in ("household_survey", "signed_agreement"):
-                ingest_evidence(actor=office, upload=upload(), stage=S.APPROVAL, kind=kind, household=h)
             service.decide(h.pk, step="township_review", actor=reviewer, decision="approve", opinion="同意")
         plan[c] = {"office": office.username, "households": [h.pk for h in households]}
     return plan
