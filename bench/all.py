@@ -113,9 +113,10 @@ def main():
                             ["bench/parallel_approvals.py", "--per-run", "40"]))
     if "cockpit" in only:
         # Its own light province (households, heads, open tasks): rebuilt only when its size differs.
-        reuse = ["--reuse"] if households_in("bench19_cockpit") == large else []
+        reuse = ["--reuse"] if households_in("bench_cockpit") == large else []
         sections.append(run("County cockpit against a plain GROUP BY (bench/cockpit.py)",
-                            ["bench/cockpit.py", "--size", str(large), "--runs", "7", *reuse]))
+                            ["bench/cockpit.py", "--size", str(large), "--runs", "7", "--database-url",
+                             HOST + "bench_cockpit", *reuse]))
     if "production" in only:
         sections.append(run("Production processes (bench/production.py)", ["bench/production.py"]))
     text = "\n".join([
