@@ -49,6 +49,28 @@ def test_client_logins_pass_the_second_factor(request, monkeypatch):
     monkeypatch.setattr(Client, "_login", _login)
 
 
+def pytest_configure(config):
+    """The project's Chinese catalog compiled before any page is rendered. `make test` compiles it
+    (scripts/setup.sh); a plain `pytest` in a fresh checkout did not, and every admin page then
+    showed Django's untranslated 'Add'/'Change' (the "flake" of tests/approvals/test_no_english.py,
+    issue 14). Compiled once, by the xdist controller (or the only process), when missing or older
+    than its .po."""
+    if hasattr(config, "workerinput"):
+        return
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    stale = [po for po in root.glob("locale/*/LC_MESSAGES/*.po")
+             if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if stale:
+        import subprocess
+        import sys
+
+        # As scripts/setup.sh does it: this catalog only, never the packages' under .venv.
+        subprocess.run([sys.executable, "manage.py", "compilemessages", "-l", "zh_Hans", "-v", "0",
+                        "--ignore=.venv"], cwd=root, check=True)
+
+
 def pytest_collection_modifyitems(config, items):
     """Locking, triggers and concurrency only show on PostgreSQL (SQLite ignores FOR UPDATE and
     has no triggers here); .ci/run runs the whole suite on both databases."""
