@@ -38,13 +38,21 @@ def db_name(size: int) -> str:
     return f"scale_{size}"
 
 
-def psql(database: str, sql: str) -> str:
-    result = subprocess.run(["psql", HOST + database, "-Atqc", sql], capture_output=True, text=True)
-    return result.stdout.strip() if result.returncode == 0 else ""
+def psql(database: str, statement, params=(), *, fetch: bool = True) -> str:
+    """The first value of a statement on `database` ("" when it fails, e.g. no such database)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(HOST + database, autocommit=True) as conn:
+            cursor = conn.execute(statement, params)
+            row = cursor.fetchone() if fetch else None
+    except psycopg.Error:
+        return ""
+    return str(row[0]) if row else ""
 
 
 def households_in(database: str) -> int | None:
-    if psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{database}'") != "1":
+    if psql("postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [database]) != "1":
         return None
     found = psql(database, "SELECT count(*) FROM registry_household")
     return int(found) if found.isdigit() else None
@@ -58,8 +66,10 @@ def ensure_province(size: int) -> str:
         took = record.read_text().strip() if record.exists() else "unknown (built before this script recorded it)"
         return f"{name}: reused ({size:,} households; seed_scale took {took})"
     print(f"== building {name} ({size:,} households) ...", flush=True)
-    psql("postgres", f'DROP DATABASE IF EXISTS "{name}"')
-    psql("postgres", f'CREATE DATABASE "{name}"')
+    from psycopg import sql
+
+    psql("postgres", sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)), fetch=False)
+    psql("postgres", sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)), fetch=False)
     env = {**os.environ, "DATABASE_URL": HOST + name, "DEBUG": "1"}
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     started = time.monotonic()
