@@ -7,7 +7,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from registry.people import display_name
@@ -34,23 +34,19 @@ def notify(users, kind: str, *, key: str, title: str, body: str = "", link: str 
     if delegates and recipients:
         for d in active_delegations(recipients):
             recipients.setdefault(d.delegate_id, (d.delegate, d.principal))
-    if not recipients:
-        return []
-    key = key[:120]
-    told = set(Notification.objects.filter(user_id__in=list(recipients), kind=kind, key=key)
-               .values_list("user_id", flat=True))
-    fresh = [Notification(user=user, kind=kind, key=key, title=title[:200], link=link[:300], area_code=area_code or "",
-                          body=body if principal is None else f"（代 {_name(principal)} 接收）{body}",
-                          on_behalf_of=principal)
-             for user, principal in recipients.values() if user.pk not in told]
-    if not fresh:
-        return []
-    # One statement for all recipients (issue 18: a transition's queries); a concurrent writer of
-    # the same notice keeps theirs (the unique constraint, conflicts ignored).
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-    # Rows written with conflicts ignored carry no id: read back the ones this call wrote.
-    written = list(Notification.objects.filter(user_id__in=[n.user_id for n in fresh], kind=kind, key=key))
-    _owe_deliveries(written, kind)
+    written = []
+    for user, principal in recipients.values():
+        if Notification.objects.filter(user=user, kind=kind, key=key).exists():
+            continue
+        text = body if principal is None else f"（代 {_name(principal)} 接收）{body}"
+        try:
+            with transaction.atomic():  # a concurrent writer of the same key: keep theirs
+                notice = Notification.objects.create(user=user, kind=kind, key=key[:120], title=title[:200], body=text,
+                                                     link=link[:300], area_code=area_code or "", on_behalf_of=principal)
+        except IntegrityError:
+            continue
+        written.append(notice)
+    _owe_deliveries(written)
     return written
 
 
@@ -58,12 +54,14 @@ def _name(user) -> str:
     return display_name(user)
 
 
-def _owe_deliveries(notices, kind) -> None:
-    """A delivery owed for each outside channel the notices' users chose for `kind`."""
-    chosen = set(ChannelChoice.objects.filter(user_id__in={n.user_id for n in notices}, kind=kind)
-                 .values_list("user_id", "channel"))
+def _owe_deliveries(notices) -> None:
+    if not notices:
+        return
+    chosen = set(ChannelChoice.objects.filter(user_id__in={n.user_id for n in notices},
+                                              kind__in={n.kind for n in notices})
+                 .values_list("user_id", "kind", "channel"))
     owed = [Delivery(notification=n, channel=channel) for n in notices
-            for (user_id, channel) in sorted(chosen) if user_id == n.user_id]
+            for (user_id, kind, channel) in sorted(chosen) if user_id == n.user_id and kind == n.kind]
     if not owed:
         return
     Delivery.objects.bulk_create(owed)
