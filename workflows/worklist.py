@@ -92,11 +92,11 @@ def _role_q(user, role: str, process_model=HouseholdProcess, *, counting: bool =
       large county only to count the few tasks routed to its office cost 1.2 s at a million
       households. A township's or village's counts keep the first spelling (with EXISTS the
       township leader's per-step counts went from 1.0× to 4.2× of their 10 k time at 100 k)."""
-    where = post_q(user, role)
-    if where == NOTHING:
+    prefixes = post_prefixes(user, role)
+    if not prefixes:
         return NOTHING
-    processes = process_model.objects.filter(where, is_open=True)
-    if counting and min(len(prefix) for prefix in post_prefixes(user, role)) <= COUNTY_PREFIX:
+    processes = process_model.objects.filter(post_q(user, role), is_open=True)
+    if counting and min(map(len, prefixes)) <= COUNTY_PREFIX:
         return Q(Exists(processes.filter(pk=OuterRef("process_id"))))
     return Q(process_id__in_array=processes.values("process_ptr_id"))
 

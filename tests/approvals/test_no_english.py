@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.workflows.test_site_walk import site, site_officials  # noqa: F401  (fixtures)
+from tests.crawl import crawl
 from workflows.models import NoticeBatch, ReviewMeeting
 
 ENGLISH = [
@@ -119,25 +120,8 @@ def test_the_word_list_catches_an_untranslated_page():
 
 def crawl_admin(client, limit=120):
     """The admin pages a non-superuser official reaches from /admin/ through its own links."""
-    import html as html_module
-    from urllib.parse import urljoin, urlsplit
-
-    seen, queue, pages = set(), ["/admin/"], {}
-    while queue and len(pages) < limit:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
-            continue
-        pages[url] = response.content.decode()
-        for href in re.findall(r'href="([^"#]+)"', pages[url]):
-            target = html_module.unescape(urljoin(url, href))
-            path = urlsplit(target).path
-            if path.startswith("/admin/") and not re.search(r"/(logout|delete|password_change)/", path):
-                queue.append(target)
-    return pages
+    return crawl(client, ["/admin/"], limit=limit, follow=lambda parts: parts.path.startswith("/admin/")
+                 and not re.search(r"/(logout|delete|password_change)/", parts.path))
 
 
 @pytest.mark.parametrize("name", ["clerk_a", "reviewer", "county_office", "auditor"])

@@ -4,10 +4,11 @@ navigation offers a way back — a 返回… link, a breadcrumb, or a 取消 nex
 
 import html
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
+from tests.crawl import crawl as crawl_pages
 from tests.workflows.test_site_walk import site, site_officials  # noqa: F401  (fixtures)
 
 # Not pages to crawl: downloads and files, the admin (Django's own breadcrumbs), the API, signing out,
@@ -26,25 +27,10 @@ def nav_paths(body: str) -> set[str]:
 
 
 def crawl(client, limit=400):
-    seen, queue, pages, top = set(), ["/"], {}, set()
-    while queue and len(pages) < limit:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
-            continue
-        body = response.content.decode()
-        pages[url] = body
-        top |= nav_paths(body)
-        for href in re.findall(r'href="([^"#]+)"', body):
-            target = html.unescape(urljoin(url, href))
-            parts = urlsplit(target)
-            if parts.netloc or SKIP.search(parts.path) or target in seen:
-                continue
-            queue.append(target)
-    return pages, top
+    """(pages, the navigation's and tabs' paths seen on them)."""
+    pages = crawl_pages(client, ["/"], limit=limit,
+                        follow=lambda parts: not parts.netloc and not SKIP.search(parts.path))
+    return pages, set().union(*map(nav_paths, pages.values()))
 
 
 @pytest.mark.parametrize("name", ["clerk_a", "head_a", "reviewer", "county_office", "auditor"])

@@ -6,13 +6,13 @@ data (file names with their extensions, 文号 prefixes, hash and format names).
 
 import html
 import re
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from archive.models import ArchiveFile
 from tests.archive.pdftext import pdftotext
 from tests.archive.test_level_records import generate, walked  # noqa: F401  (fixture)
+from tests.crawl import crawl as crawl_pages
 from tests.factories import SiteFactory
 
 # What may be Latin on an archive page: format and hash names, and what is data — a file's own
@@ -43,24 +43,8 @@ def foreign(text: str) -> list[str]:
 
 def crawl(client, starts, limit=80):
     """Every archive page reachable from `starts` through the pages' own links (GET only)."""
-    seen, queue, pages = set(), list(starts), {}
-    while queue and len(pages) < limit:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        assert response.status_code in (200, 404), (url, response.status_code)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            continue
-        body = response.content.decode()
-        pages[url] = body
-        for href in re.findall(r'href="([^"#]+)"', body):
-            target = html.unescape(urljoin(url, href))
-            path = urlsplit(target).path
-            if path.startswith("/archive/") and not SKIP.search(path) and target not in seen:
-                queue.append(target)
-    return pages
+    return crawl_pages(client, starts, limit=limit, allowed_status=(200, 404),
+                       follow=lambda parts: parts.path.startswith("/archive/") and not SKIP.search(parts.path))
 
 
 @pytest.fixture
